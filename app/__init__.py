@@ -1,0 +1,50 @@
+"""Application factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_appbuilder import AppBuilder
+
+from app.extensions import csrf, db, migrate
+
+
+def create_app(config_class: type | None = None) -> Flask:
+    from config import BASE_DIR, INSTANCE_DIR, Config
+
+    config_class = config_class or Config
+    config_class.finalise()
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.config.from_object(config_class)
+    _refuse_test_hooks_in_production(app)
+
+    from app.roles import FAB_ROLES
+
+    app.config["FAB_ROLES"] = FAB_ROLES
+    csrf.init_app(app)  # before AppBuilder, so FAB's own forms and actions are covered
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    with app.app_context():
+        app.appbuilder = AppBuilder(update_perms=False)
+        app.appbuilder.init_app(app, db.session)
+        from app.views import register_views
+
+        register_views(app.appbuilder)
+    _register_template_helpers(app)
+    from app.views import errors
+
+    errors.register(app)
+    from app.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _refuse_test_hooks_in_production(app: Flask) -> None:
+    if app.config.get("FIXED_NOW") and not app.config.get("TESTING"):
+        raise RuntimeError("FIXED_NOW is a test setting; production refuses to start with it")
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from app.clock import to_beijing
+
+    app.jinja_env.filters["bj"] = to_beijing

@@ -1,0 +1,33 @@
+"""All mapped classes, importable from one place (Alembic and the app import this)."""
+
+from app.models.audit import AuditEvent
+from app.models.catalog import (
+    DeclarationModeItem,
+    OptionKind,
+    Qualification,
+    Series,
+    SeriesOption,
+    Specialty,
+    ValidityScope,
+)
+from app.models.committee import Batch, BatchCommitteeOverride, Committee
+from app.models.dossier import Application, ApplicationHistory
+from app.models.org import Account, Unit
+
+__all__ = [
+    "Account",
+    "Application",
+    "ApplicationHistory",
+    "AuditEvent",
+    "Batch",
+    "BatchCommitteeOverride",
+    "Committee",
+    "DeclarationModeItem",
+    "OptionKind",
+    "Qualification",
+    "Series",
+    "SeriesOption",
+    "Specialty",
+    "Unit",
+    "ValidityScope",
+]

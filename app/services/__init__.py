@@ -1,0 +1,1 @@
+"""Services: load rows, call the workflow, append history, flush (never commit)."""

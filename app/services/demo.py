@@ -1,0 +1,304 @@
+"""The demo province of app/data/demo.yaml, built through the real workflow.
+
+Every demo dossier reaches its status by the same transitions people make (进入申报, 提交审核,
+审核通过 ...), so the demo's history rows are what the system itself would have written.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from stdnum.cn.ric import calc_check_digit
+
+from app.clock import to_naive_utc
+from app.models import (
+    Account,
+    Application,
+    Batch,
+    Committee,
+    DeclarationModeItem,
+    Qualification,
+    Series,
+    Specialty,
+    Unit,
+    ValidityScope,
+)
+from app.services.accounts import create_account
+from app.services.applications import enter_application, perform
+from app.services.catalog import read_data
+from app.services.scopes import actor_for
+from app.workflow import transitions
+from app.workflow.states import ApplicationStatus, ReviewStage, Role, UnitType
+
+S = ApplicationStatus
+STEP = timedelta(hours=5)
+_STAGE_ROLE_SUFFIX = {
+    ReviewStage.UNIT_HANDLER: "jbr",
+    ReviewStage.UNIT_LEADER: "ld",
+    ReviewStage.DEPT_HANDLER: "jbr",
+    ReviewStage.DEPT_LEADER: "ld",
+}
+
+
+def demo_exists(session: Session) -> bool:
+    return session.scalars(select(Unit.id).limit(1)).first() is not None
+
+
+def demo_id_number(region: str, birth: str, index: int) -> str:
+    body = f"{region}{birth}{(index * 7 + 11) % 1000:03d}"
+    return body + calc_check_digit(body)
+
+
+def load_demo(session: Session, now: datetime | None = None) -> str:
+    """Create the demo province; returns a one-line summary."""
+    now = now or datetime.now(UTC)
+    spec = read_data("demo.yaml")
+    builder = _DemoBuilder(session, spec, now)
+    builder.build()
+    return (
+        f"演示数据已加载：{len(builder.units)} 个单位，{len(builder.committees)} 个评委会，"
+        f"{builder.applicant_count} 名申报人，员工密码 {spec['demo_password']}"
+    )
+
+
+class _DemoBuilder:
+    def __init__(self, session: Session, spec: dict, now: datetime) -> None:
+        self.session = session
+        self.spec = spec
+        self.now = now
+        self.password = spec["demo_password"]
+        self.units: dict[str, Unit] = {}
+        self.committees: dict[str, Committee] = {}
+        self.staff: dict[str, Account] = {}
+        self.applicant_count = 0
+
+    def build(self) -> None:
+        self._organisation()
+        self._batch()
+        self._committees()
+        self._staff()
+        for index, entry in enumerate(self.spec["applicants"]):
+            self._applicant(index, entry)
+        for entry in self.spec["committees"]:
+            self.committees[entry["code"]].is_open = entry.get("open", True)
+        self.session.flush()
+
+    def _organisation(self) -> None:
+        province = self.spec["province"]
+        self._unit(province, UnitType.PROVINCE, None)
+        for dept in self.spec["departments"]:
+            self._unit(dept, UnitType.DEPARTMENT, self.units[province["code"]])
+        for unit in self.spec["units"]:
+            parent = self.units[unit["department"] or province["code"]]
+            self._unit(unit, UnitType.BASE, parent)
+
+    def _unit(self, entry: dict, unit_type: UnitType, parent: Unit | None) -> None:
+        unit = Unit(
+            code=entry["code"],
+            name=entry["name"],
+            type=unit_type,
+            region=entry["region"],
+            parent=parent,
+        )
+        self.session.add(unit)
+        self.session.flush()
+        self.units[entry["code"]] = unit
+
+    def _batch(self) -> None:
+        year = self.now.astimezone(timezone(timedelta(hours=8))).year
+        self.session.add(
+            Batch(
+                year=year,
+                name=f"{year}年度职称评审",
+                opens_at=to_naive_utc(self.now - timedelta(days=60)),
+                personal_deadline=to_naive_utc(self.now + timedelta(days=30)),
+                unit_deadline=to_naive_utc(self.now + timedelta(days=45)),
+                department_deadline=to_naive_utc(self.now + timedelta(days=55)),
+                committee_deadline=to_naive_utc(self.now + timedelta(days=90)),
+                is_current=True,
+            )
+        )
+
+    def _committees(self) -> None:
+        for entry in self.spec["committees"]:
+            committee = Committee(
+                name=entry["name"],
+                organiser=self.units[entry["organiser"]],
+                org_root=self.units.get(entry.get("org_root") or ""),
+                is_open=True,
+                series=self._all(Series, Series.code, entry["series"]),
+                qualifications=self._all(
+                    Qualification, Qualification.code, entry.get("levels", [])
+                ),
+                specialties=self._all(Specialty, Specialty.path, entry.get("specialties", [])),
+                scopes=self._all(ValidityScope, ValidityScope.code, entry.get("scopes", [])),
+            )
+            self.session.add(committee)
+            self.committees[entry["code"]] = committee
+        self.session.flush()
+
+    def _all(self, model, column, values: list[str]) -> list:
+        if not values:
+            return []
+        rows = list(self.session.scalars(select(model).where(column.in_(values))))
+        if len(rows) != len(values):
+            raise ValueError(f"演示数据引用了不存在的字典项：{values}")
+        return rows
+
+    def _staff(self) -> None:
+        self._add_staff("admin", "省职改办管理员", Role.PROVINCE_ADMIN, self.units["62"])
+        for entry in self.spec["units"]:
+            unit = self.units[entry["code"]]
+            self._add_staff(f"{entry['code']}_admin", "单位管理员", Role.UNIT_ADMIN, unit)
+            self._add_staff(f"{entry['code']}_jbr", "经办人", Role.UNIT_HANDLER, unit)
+            self._add_staff(f"{entry['code']}_ld", "领导", Role.UNIT_LEADER, unit)
+        for entry in self.spec["departments"]:
+            dept = self.units[entry["code"]]
+            self._add_staff(f"{entry['code']}_jbr", "经办人", Role.DEPT_HANDLER, dept)
+            self._add_staff(f"{entry['code']}_ld", "领导", Role.DEPT_LEADER, dept)
+        for code, committee in self.committees.items():
+            self._add_staff(
+                f"{code}_ms", "秘书", Role.COMMITTEE_SECRETARY, committee.organiser, committee
+            )
+        for code, usernames in self.spec["experts"].items():
+            committee = self.committees[code]
+            for n, username in enumerate(usernames, start=1):
+                self._add_staff(username, f"专家{n}", Role.EXPERT, None, committee)
+
+    def _add_staff(self, username, title, role, unit, committee=None) -> None:
+        place = committee.name if committee is not None else unit.name
+        name = f"{place[:6]}{title}" if role != Role.PROVINCE_ADMIN else title
+        self.staff[username] = create_account(
+            self.session,
+            username=username,
+            name=name,
+            password=self.password,
+            role=role,
+            unit=unit,
+            committee=committee,
+            must_change_password=False,
+        )
+
+    def _applicant(self, index: int, entry: dict) -> None:
+        id_number = demo_id_number(entry["region"], entry["birth"], index)
+        fresh = bool(entry.get("fresh"))
+        account = create_account(
+            self.session,
+            username=id_number,
+            name=entry["name"],
+            password=id_number[-8:] if fresh else self.password,
+            role=Role.APPLICANT,
+            unit=self.units[entry["unit"]],
+            id_number=id_number,
+            must_change_password=fresh,
+        )
+        self.applicant_count += 1
+        if not fresh:
+            _DossierDriver(self, account, entry, index).run()
+
+
+class _DossierDriver:
+    """Moves one demo dossier to its target through the workflow's transitions."""
+
+    def __init__(self, builder: _DemoBuilder, account: Account, entry: dict, index: int):
+        self.b = builder
+        self.account = account
+        self.entry = entry
+        target, _, stage = entry["target"].partition("@")
+        self.target = ApplicationStatus[target]
+        self.target_stage = ReviewStage[stage] if stage else None
+        self.returned_by = ReviewStage[entry["returned_by"]] if "returned_by" in entry else None
+        self.clock = builder.now - timedelta(days=20) + index * timedelta(minutes=7)
+        self.app: Application | None = None
+
+    def tick(self) -> datetime:
+        self.clock += STEP
+        return self.clock
+
+    def run(self) -> None:
+        self._enter()
+        if self.target == S.DRAFTING:
+            return
+        self._move(
+            self.account,
+            transitions.submit,
+            complete=True,
+            pledged=True,
+            window=_window(self.b.session),
+        )
+        self._review_stages()
+        self._committee_stages()
+
+    def _enter(self) -> None:
+        session = self.b.session
+        level = session.scalars(select(Qualification).filter_by(code=self.entry["level"])).one()
+        self.app = enter_application(
+            session,
+            self.account,
+            actor_for(self.account),
+            self.tick(),
+            mode=session.scalars(
+                select(DeclarationModeItem).filter_by(code=self.entry.get("mode", "normal"))
+            ).one(),
+            qualification=level,
+            specialty=session.scalars(
+                select(Specialty).filter_by(series_id=level.series_id, path=self.entry["specialty"])
+            ).one(),
+            scope=session.scalars(select(ValidityScope).filter_by(code=self.entry["scope"])).one(),
+        )
+
+    def _review_stages(self) -> None:
+        while self.app.status == S.UNDER_REVIEW and self.app.stage != ReviewStage.COMMITTEE_INTAKE:
+            stage = self.app.stage
+            if self.target == S.UNDER_REVIEW and stage == self.target_stage:
+                return
+            holder = self._holder(stage)
+            if self.target == S.RETURNED and stage == self.returned_by:
+                self._move(
+                    holder,
+                    transitions.return_for_revision,
+                    reason="佐证材料不完整：请补充上传学历证书和聘用证明",
+                    sections=["学历资历"],
+                )
+                return
+            self._move(holder, transitions.approve, publicity_done=True)
+
+    def _committee_stages(self) -> None:
+        if self.app.status != S.UNDER_REVIEW or self.target == S.UNDER_REVIEW:
+            return
+        secretary = self._secretary()
+        if self.target == S.NOT_ACCEPTED:
+            self._move(secretary, transitions.refuse, reason="申报人任现职年限不符合申报条件")
+            return
+        self._move(secretary, transitions.accept)
+        if self.target == S.EVALUATING:
+            return
+        self._move(secretary, transitions.close_vote, passed=self.target != S.FAILED)
+        if self.target == S.CERTIFIED:
+            self._move(secretary, transitions.issue_certificate, publicity_done=True)
+
+    def _holder(self, stage: ReviewStage) -> Account:
+        unit = self.account.unit
+        place = (
+            unit if stage in (ReviewStage.UNIT_HANDLER, ReviewStage.UNIT_LEADER) else unit.parent
+        )
+        return self.b.staff[f"{place.code}_{_STAGE_ROLE_SUFFIX[stage]}"]
+
+    def _secretary(self) -> Account:
+        for code, committee in self.b.committees.items():
+            if committee.id == self.app.committee_id:
+                return self.b.staff[f"{code}_ms"]
+        raise LookupError(self.app.committee_id)
+
+    def _move(self, account: Account, move, **inputs) -> None:
+        perform(
+            self.b.session, self.app, actor_for(account), account.name, move, self.tick(), **inputs
+        )
+
+
+def _window(session: Session):
+    from app.services.applications import batch_window, current_batch
+
+    return batch_window(current_batch(session))

@@ -1,0 +1,1 @@
+"""Pure validation helpers for forms (no Flask imports)."""

@@ -1,0 +1,17 @@
+"""View registration: one module per role."""
+
+from __future__ import annotations
+
+from flask_appbuilder import AppBuilder
+
+
+def register_views(appbuilder: AppBuilder) -> None:
+    from app.views import admin, applicant, committee, expert, guards, review, unit
+
+    guards.register(appbuilder)
+    applicant.register(appbuilder)
+    unit.register(appbuilder)
+    review.register(appbuilder)
+    committee.register(appbuilder)
+    expert.register(appbuilder)
+    admin.register(appbuilder)

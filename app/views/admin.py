@@ -1,0 +1,233 @@
+"""省职改办管理员 pages: the overview and the reference data (generated FAB views)."""
+
+from __future__ import annotations
+
+from flask_appbuilder import AppBuilder, ModelView, expose, has_access
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import (
+    Application,
+    AuditEvent,
+    Batch,
+    Committee,
+    Qualification,
+    Series,
+    Specialty,
+    Unit,
+)
+from app.views.base import RoleView
+from app.workflow.states import ApplicationStatus
+
+ADMIN_CATEGORY = "系统管理"
+
+
+class AdminDashboardView(RoleView):
+    route_base = "/admin"
+    default_view = "index"
+
+    @expose("/")
+    @has_access
+    def index(self):
+        counts = dict(
+            db.session.execute(
+                select(Application.status, func.count()).group_by(Application.status)
+            ).all()
+        )
+        rows = [(status.value, counts.get(status, 0)) for status in ApplicationStatus]
+        batch = db.session.scalars(select(Batch).where(Batch.is_current)).first()
+        return self.render_page("admin/dashboard.html", "全省申报概况", rows=rows, batch=batch)
+
+
+class _ReferenceView(ModelView):
+    """Generated views for reference data: no file routes, explicit columns."""
+
+    exclude_route_methods = {"download", "api_read", "api_get", "api_create", "api_update"}
+    page_size = 25
+
+
+class UnitModelView(_ReferenceView):
+    datamodel = SQLAInterface(Unit)
+    list_title = show_title = add_title = edit_title = "单位"
+    list_columns = ["code", "name", "type", "region", "parent"]
+    add_columns = edit_columns = ["code", "name", "type", "region", "parent"]
+    search_columns = ["code", "name", "region"]
+    order_columns = ["code", "name"]
+    label_columns = {
+        "code": "单位代码",
+        "name": "单位名称",
+        "type": "单位类型",
+        "region": "行政区划",
+        "parent": "上级单位",
+    }
+
+
+class SeriesModelView(_ReferenceView):
+    datamodel = SQLAInterface(Series)
+    list_title = show_title = add_title = edit_title = "申报系列"
+    list_columns = ["sort", "name", "ethics_check", "needs_license", "needs_exam", "active"]
+    add_columns = edit_columns = [
+        "code",
+        "name",
+        "sort",
+        "ethics_check",
+        "needs_license",
+        "needs_exam",
+        "active",
+    ]
+    search_columns = ["name", "code"]
+    order_columns = ["sort", "name"]
+    base_order = ("sort", "asc")
+    label_columns = {
+        "code": "代码",
+        "name": "申报系列",
+        "sort": "排序",
+        "ethics_check": "师德/医德医风考核",
+        "needs_license": "需从业资格证",
+        "needs_exam": "需考试合格证",
+        "active": "启用",
+    }
+
+
+class QualificationModelView(_ReferenceView):
+    datamodel = SQLAInterface(Qualification)
+    list_title = show_title = add_title = edit_title = "申报资格"
+    list_columns = ["series.name", "name", "grade", "active"]
+    add_columns = edit_columns = ["series", "code", "name", "grade", "sort", "active"]
+    search_columns = ["name", "code"]
+    order_columns = ["name"]
+    label_columns = {
+        "series.name": "申报系列",
+        "series": "申报系列",
+        "code": "代码",
+        "name": "申报资格",
+        "grade": "等级",
+        "sort": "排序",
+        "active": "启用",
+    }
+
+
+class SpecialtyModelView(_ReferenceView):
+    datamodel = SQLAInterface(Specialty)
+    list_title = show_title = "申报专业"
+    list_columns = ["series.name", "path", "depth", "active"]
+    search_columns = ["path", "name"]
+    order_columns = ["path", "depth"]
+    base_permissions = ["can_list", "can_show"]
+    label_columns = {
+        "series.name": "申报系列",
+        "path": "申报专业",
+        "depth": "级别",
+        "active": "启用",
+    }
+
+
+class CommitteeModelView(_ReferenceView):
+    datamodel = SQLAInterface(Committee)
+    list_title = show_title = add_title = edit_title = "评委会"
+    list_columns = ["name", "organiser", "org_root", "is_open", "paper_min", "paper_max"]
+    add_columns = edit_columns = [
+        "name",
+        "organiser",
+        "org_root",
+        "is_open",
+        "series",
+        "qualifications",
+        "scopes",
+        "paper_min",
+        "paper_max",
+    ]
+    search_columns = ["name", "is_open"]
+    order_columns = ["name"]
+    label_columns = {
+        "name": "评委会名称",
+        "organiser": "组建单位",
+        "org_root": "服务范围（单位）",
+        "is_open": "开放申报",
+        "series": "受理系列",
+        "qualifications": "受理资格",
+        "scopes": "受理有效范围",
+        "specialties": "受理专业",
+        "paper_min": "论文最少篇数",
+        "paper_max": "论文最多篇数",
+    }
+
+
+class BatchModelView(_ReferenceView):
+    datamodel = SQLAInterface(Batch)
+    list_title = show_title = add_title = edit_title = "年度批次"
+    list_columns = ["year", "name", "opens_at", "personal_deadline", "is_current"]
+    add_columns = edit_columns = [
+        "year",
+        "name",
+        "opens_at",
+        "personal_deadline",
+        "unit_deadline",
+        "department_deadline",
+        "committee_deadline",
+        "summary_min",
+        "summary_max",
+        "unit_publicity_days",
+        "is_current",
+    ]
+    search_columns = ["year", "name"]
+    order_columns = ["year"]
+    base_order = ("year", "desc")
+    label_columns = {
+        "year": "年度",
+        "name": "批次名称",
+        "opens_at": "系统开启时间（UTC）",
+        "personal_deadline": "个人申报截止时间（UTC）",
+        "unit_deadline": "单位推荐截止时间（UTC）",
+        "department_deadline": "主管部门推荐截止时间（UTC）",
+        "committee_deadline": "评委会截止时间（UTC）",
+        "summary_min": "小结最少字数",
+        "summary_max": "小结最多字数",
+        "unit_publicity_days": "单位公示最少工作日",
+        "is_current": "当前批次",
+    }
+
+
+class AuditEventModelView(_ReferenceView):
+    datamodel = SQLAInterface(AuditEvent)
+    list_title = show_title = "审计日志"
+    base_permissions = ["can_list", "can_show"]
+    list_columns = ["at", "event", "actor_name", "ip", "target", "detail"]
+    search_columns = ["event", "actor_name", "ip", "target", "at"]
+    order_columns = ["at", "event"]
+    base_order = ("at", "desc")
+    label_columns = {
+        "at": "时间（UTC）",
+        "event": "事件",
+        "actor_name": "操作人",
+        "ip": "IP",
+        "target": "对象",
+        "detail": "详情",
+    }
+
+
+_REFERENCE_VIEWS = [
+    (UnitModelView, "单位", "fa-sitemap"),
+    (SeriesModelView, "申报系列", "fa-list"),
+    (QualificationModelView, "申报资格", "fa-list-ol"),
+    (SpecialtyModelView, "申报专业", "fa-tree"),
+    (CommitteeModelView, "评委会", "fa-gavel"),
+    (BatchModelView, "年度批次", "fa-calendar"),
+    (AuditEventModelView, "审计日志", "fa-history"),
+]
+
+
+def register(appbuilder: AppBuilder) -> None:
+    appbuilder.add_view(
+        AdminDashboardView, "全省申报概况", label="全省申报概况", icon="fa-dashboard"
+    )
+    for view, label, icon in _REFERENCE_VIEWS:
+        appbuilder.add_view(
+            view,
+            label,
+            label=label,
+            icon=icon,
+            category=ADMIN_CATEGORY,
+            category_label=ADMIN_CATEGORY,
+        )

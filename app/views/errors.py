@@ -1,0 +1,33 @@
+"""Error pages in Chinese; nothing leaks a stack trace."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: "请求参数无效",
+    403: "没有权限访问该页面或数据",
+    404: "页面或数据不存在",
+    405: "不支持该请求方式",
+    413: "上传的文件过大",
+    429: "操作过于频繁，请稍后再试",
+    500: "系统内部错误，请稍后再试或联系管理员",
+}
+
+
+def _render(code: int, detail: str | None = None):
+    message = MESSAGES.get(code, "请求无法完成")
+    return render_template("error.html", code=code, message=message, detail=detail), code
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        detail = exc.description if exc.code == 400 and "无效" in (exc.description or "") else None
+        return _render(exc.code or 500, detail)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        app.logger.exception("unhandled error")
+        return _render(500)

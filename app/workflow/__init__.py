@@ -1,0 +1,1 @@
+"""Pure workflow core: states, transitions, rules, permissions (no Flask, no SQLAlchemy)."""

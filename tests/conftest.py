@@ -1,0 +1,102 @@
+"""App and database fixtures shared by every test that needs them.
+
+The schema is built once per run by the Alembic migrations (the same path production takes),
+on SQLite in memory by default or on the database named by TEST_DATABASE_URL. The dictionaries
+are loaded once; after each test every other table is emptied, so tests may commit freely.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import MetaData, delete
+
+from config import TestConfig
+
+#: loaded once per run and kept between tests
+KEPT_TABLES = {
+    "alembic_version",
+    "ab_role",
+    "ab_permission",
+    "ab_view_menu",
+    "ab_permission_view",
+    "ab_permission_view_role",
+    "declaration_mode",
+    "validity_scope",
+    "series",
+    "qualification",
+    "specialty",
+    "series_option",
+}
+
+FIXED_NOW = datetime(2026, 10, 15, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
+
+
+class AppTestConfig(TestConfig):
+    FIXED_NOW = FIXED_NOW
+    # fast hashes: the hashing method is not what these tests are about
+    FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+
+
+def _drop_everything(engine) -> None:
+    meta = MetaData()
+    meta.reflect(bind=engine)
+    meta.drop_all(bind=engine)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    from app import create_app
+    from app.extensions import db
+    from app.services.catalog import load_catalog
+
+    AppTestConfig.UPLOAD_DIR = str(tmp_path_factory.mktemp("uploads"))
+    application = create_app(AppTestConfig)
+    with application.app_context():
+        _drop_everything(db.engine)
+        upgrade()
+        load_catalog(db.session)
+        db.session.commit()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        if os.environ.get("TEST_DATABASE_URL"):
+            _drop_everything(db.engine)
+        db.engine.dispose()
+
+
+@pytest.fixture
+def session(app):
+    """The request-independent session, inside an app context; tables emptied afterwards."""
+    from app.extensions import db
+
+    ctx = app.app_context()
+    ctx.push()
+    yield db.session
+    db.session.rollback()
+    _empty_tables(db)
+    db.session.remove()
+    ctx.pop()
+
+
+def _empty_tables(db) -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in KEPT_TABLES]
+    with db.engine.begin() as conn:
+        for table in tables:
+            conn.execute(delete(table))
+
+
+@pytest.fixture
+def client(app, session):
+    return app.test_client()
+
+
+@pytest.fixture
+def dialect(app) -> str:
+    from app.extensions import db
+
+    with app.app_context():
+        return db.engine.dialect.name
