@@ -11,6 +11,8 @@ import os
 from datetime import UTC, datetime
 
 import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import MetaData, delete
 
@@ -89,9 +91,30 @@ def _empty_tables(db) -> None:
             conn.execute(delete(table))
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context, as in production.
+
+    Flask reuses an already pushed app context for a request, so without this every request of
+    a test would share the test's ``g`` (and Flask-Login's cached user) and its SQLAlchemy session.
+    """
+
+    def open(self, *args, **kwargs):
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+
+
 @pytest.fixture
 def client(app, session):
-    return app.test_client()
+    return IsolatedClient(app, app.response_class, use_cookies=True)
+
+
+@pytest.fixture
+def new_client(app, session):
+    """A factory of fresh browsers (separate cookie jars)."""
+    return lambda: IsolatedClient(app, app.response_class, use_cookies=True)
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ def test_each_role_lands_on_its_page(client, session, role):
     page = client.get("/", follow_redirects=True)
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert account.name in html
+    assert f'<strong id="who-name">{account.name}</strong>' in html
     assert EXPECTED_TITLE[role] in html
 
 
