@@ -12,19 +12,24 @@ from app.models.catalog import (
 )
 from app.models.committee import Batch, BatchCommitteeOverride, Committee
 from app.models.dossier import Application, ApplicationHistory
+from app.models.items import Attachment, DossierItem, ItemKind, Section
 from app.models.org import Account, Unit
 
 __all__ = [
     "Account",
     "Application",
+    "Attachment",
     "ApplicationHistory",
     "AuditEvent",
     "Batch",
     "BatchCommitteeOverride",
     "Committee",
     "DeclarationModeItem",
+    "DossierItem",
+    "ItemKind",
     "OptionKind",
     "Qualification",
+    "Section",
     "Series",
     "SeriesOption",
     "Specialty",

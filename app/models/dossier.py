@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask_appbuilder import Model
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -73,6 +74,12 @@ class Application(Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: sections marked done with 完成填报下一步, as bits 1 << Section
+    steps_done: Mapped[int] = mapped_column(Integer, default=0)
+    #: the second choice 评委会考核认定 made in 个人信息 (manual §3, after 图13)
+    committee_assessment: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: 小结
+    summary: Mapped[str] = mapped_column(Text, default="")
     #: optimistic lock: of two people acting at once on one dossier exactly one wins
     version: Mapped[int] = mapped_column(Integer, default=1)
 
