@@ -48,3 +48,6 @@ def _register_template_helpers(app: Flask) -> None:
     from app.clock import to_beijing
 
     app.jinja_env.filters["bj"] = to_beijing
+    from app.views import dossier_nav
+
+    dossier_nav.register(app)

@@ -2,6 +2,7 @@
 
 Permissions live here, in code, so no worker ever races to sync them into the database; the
 migration creates one ab_role row per role so that accounts can be given roles.
+Views are granted by class-name prefix (ApplicantXxxView for 申报人 ...), menus by label.
 Regexes are anchored (FAB matches them with re.match, which only anchors the start).
 """
 
@@ -9,22 +10,33 @@ from app.workflow.states import Role
 
 PUBLIC_ROLE = "公众"
 
+#: every signed-in person may open files through the row-checked attachment view
+_SHARED_VIEWS = ("AttachmentView",)
 
-def _views(*names: str) -> list[list[str]]:
-    """Full access to the named views (class names) and menu items (labels)."""
-    return [[f"^{name}$", "^(can_.*|menu_access)$"] for name in names]
 
+def _grants(view_pattern: str, *menus: str) -> list[list[str]]:
+    """Full access to views whose class name matches, and to the named menu items."""
+    shared = "|".join(_SHARED_VIEWS)
+    grants = [[f"^(?:{view_pattern}|{shared})$", "^can_.*$"]]
+    if menus:
+        grants.append([f"^(?:{'|'.join(menus)})$", "^menu_access$"])
+    return grants
+
+
+#: the province admin uses every view but the ones that act as one person in the workflow
+_NOT_PERSONAL = r"^(?!(?:Applicant|UnitAccount|Review|Committee|Expert)\w*View$).*$"
+_REVIEWER = _grants(r"Review\w*View", "审查推荐")
 
 FAB_ROLES: dict[str, list[list[str]]] = {
-    Role.PROVINCE_ADMIN.value: [[".*", ".*"]],
-    Role.APPLICANT.value: _views("ApplicantHomeView", "填报信息"),
-    Role.UNIT_ADMIN.value: _views("UnitAccountView", "申报人账号"),
-    Role.UNIT_HANDLER.value: _views("ReviewListView", "审查推荐"),
-    Role.UNIT_LEADER.value: _views("ReviewListView", "审查推荐"),
-    Role.DEPT_HANDLER.value: _views("ReviewListView", "审查推荐"),
-    Role.DEPT_LEADER.value: _views("ReviewListView", "审查推荐"),
-    Role.COMMITTEE_SECRETARY.value: _views("CommitteeDossierView", "评委会受理"),
-    Role.EXPERT.value: _views("ExpertHomeView", "评审会议"),
+    Role.PROVINCE_ADMIN.value: [[_NOT_PERSONAL, ".*"], [".*", "^menu_access$"]],
+    Role.APPLICANT.value: _grants(r"Applicant\w*View", "填报信息"),
+    Role.UNIT_ADMIN.value: _grants(r"UnitAccount\w*View", "申报人账号"),
+    Role.UNIT_HANDLER.value: _REVIEWER,
+    Role.UNIT_LEADER.value: _REVIEWER,
+    Role.DEPT_HANDLER.value: _REVIEWER,
+    Role.DEPT_LEADER.value: _REVIEWER,
+    Role.COMMITTEE_SECRETARY.value: _grants(r"Committee\w*View", "评委会受理"),
+    Role.EXPERT.value: _grants(r"Expert\w*View", "评审会议"),
     PUBLIC_ROLE: [],
 }
 

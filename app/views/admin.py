@@ -47,7 +47,7 @@ class _ReferenceView(ModelView):
     page_size = 25
 
 
-class UnitModelView(_ReferenceView):
+class AdminUnitView(_ReferenceView):
     datamodel = SQLAInterface(Unit)
     list_title = show_title = add_title = edit_title = "单位"
     list_columns = ["code", "name", "type", "region", "parent"]
@@ -63,7 +63,7 @@ class UnitModelView(_ReferenceView):
     }
 
 
-class SeriesModelView(_ReferenceView):
+class AdminSeriesView(_ReferenceView):
     datamodel = SQLAInterface(Series)
     list_title = show_title = add_title = edit_title = "申报系列"
     list_columns = ["sort", "name", "ethics_check", "needs_license", "needs_exam", "active"]
@@ -90,7 +90,7 @@ class SeriesModelView(_ReferenceView):
     }
 
 
-class QualificationModelView(_ReferenceView):
+class AdminQualificationView(_ReferenceView):
     datamodel = SQLAInterface(Qualification)
     list_title = show_title = add_title = edit_title = "申报资格"
     list_columns = ["series.name", "name", "grade", "active"]
@@ -108,7 +108,7 @@ class QualificationModelView(_ReferenceView):
     }
 
 
-class SpecialtyModelView(_ReferenceView):
+class AdminSpecialtyView(_ReferenceView):
     datamodel = SQLAInterface(Specialty)
     list_title = show_title = "申报专业"
     list_columns = ["series.name", "path", "depth", "active"]
@@ -123,7 +123,7 @@ class SpecialtyModelView(_ReferenceView):
     }
 
 
-class CommitteeModelView(_ReferenceView):
+class AdminCommitteeView(_ReferenceView):
     datamodel = SQLAInterface(Committee)
     list_title = show_title = add_title = edit_title = "评委会"
     list_columns = ["name", "organiser", "org_root", "is_open", "paper_min", "paper_max"]
@@ -154,7 +154,7 @@ class CommitteeModelView(_ReferenceView):
     }
 
 
-class BatchModelView(_ReferenceView):
+class AdminBatchView(_ReferenceView):
     datamodel = SQLAInterface(Batch)
     list_title = show_title = add_title = edit_title = "年度批次"
     list_columns = ["year", "name", "opens_at", "personal_deadline", "is_current"]
@@ -189,7 +189,7 @@ class BatchModelView(_ReferenceView):
     }
 
 
-class AuditEventModelView(_ReferenceView):
+class AdminAuditView(_ReferenceView):
     datamodel = SQLAInterface(AuditEvent)
     list_title = show_title = "审计日志"
     base_permissions = ["can_list", "can_show"]
@@ -208,13 +208,13 @@ class AuditEventModelView(_ReferenceView):
 
 
 _REFERENCE_VIEWS = [
-    (UnitModelView, "单位", "fa-sitemap"),
-    (SeriesModelView, "申报系列", "fa-list"),
-    (QualificationModelView, "申报资格", "fa-list-ol"),
-    (SpecialtyModelView, "申报专业", "fa-tree"),
-    (CommitteeModelView, "评委会", "fa-gavel"),
-    (BatchModelView, "年度批次", "fa-calendar"),
-    (AuditEventModelView, "审计日志", "fa-history"),
+    (AdminUnitView, "单位", "fa-sitemap"),
+    (AdminSeriesView, "申报系列", "fa-list"),
+    (AdminQualificationView, "申报资格", "fa-list-ol"),
+    (AdminSpecialtyView, "申报专业", "fa-tree"),
+    (AdminCommitteeView, "评委会", "fa-gavel"),
+    (AdminBatchView, "年度批次", "fa-calendar"),
+    (AdminAuditView, "审计日志", "fa-history"),
 ]
 
 

@@ -1,0 +1,81 @@
+"""Role pages refuse the wrong roles; list arguments are validated before FAB sees them."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.workflow.states import Role
+from tests.conftest import FIXED_NOW
+from tests.factories import PASSWORD, make_account, make_batch, make_committee, make_org
+from tests.helpers import login
+
+PAGES = {
+    "/applicant/": {Role.APPLICANT},
+    "/unit/accounts/": {Role.UNIT_ADMIN},
+    "/review/": {Role.UNIT_HANDLER, Role.UNIT_LEADER, Role.DEPT_HANDLER, Role.DEPT_LEADER},
+    "/committee/dossiers/": {Role.COMMITTEE_SECRETARY},
+    "/expert/": {Role.EXPERT},
+    "/admin/": {Role.PROVINCE_ADMIN},
+    "/adminunitview/list/": {Role.PROVINCE_ADMIN},
+    "/adminbatchview/list/": {Role.PROVINCE_ADMIN},
+    "/users/list/": {Role.PROVINCE_ADMIN},
+}
+
+
+@pytest.fixture
+def people(session):
+    org = make_org(session)
+    make_batch(session, FIXED_NOW)
+    committee = make_committee(session)
+    accounts = {}
+    for role in Role:
+        unit = org.dept if role in (Role.DEPT_HANDLER, Role.DEPT_LEADER) else org.unit
+        accounts[role] = make_account(session, role, unit=unit, committee=committee)
+    session.commit()
+    return accounts
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_open_only_for_their_roles(people, new_client, path):
+    for role, account in people.items():
+        client = new_client()
+        login(client, account.username, PASSWORD)
+        response = client.get(path)
+        if role in PAGES[path]:
+            assert response.status_code == 200, (path, role)
+        else:
+            assert response.status_code in (302, 403), (path, role)
+            assert response.status_code != 200
+
+
+def test_anonymous_is_sent_to_login(client):
+    for path in PAGES:
+        response = client.get(path)
+        assert response.status_code == 302
+        assert "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "psize_AdminUnitView=100000",
+        "psize_AdminUnitView=abc",
+        "psize_AdminUnitView=0",
+        "page_AdminUnitView=-1",
+        "_oc_AdminUnitView=password",
+        "_oc_AdminUnitView=parent.nonexistent",
+        "_oc_NoSuchView=name",
+        "_od_AdminUnitView=sideways",
+    ],
+)
+def test_bad_list_arguments_get_a_clear_400(people, client, query):
+    login(client, people[Role.PROVINCE_ADMIN].username, PASSWORD)
+    response = client.get(f"/adminunitview/list/?{query}")
+    assert response.status_code == 400
+    assert "无效" in response.get_data(as_text=True)
+
+
+def test_good_list_arguments_pass(people, client):
+    login(client, people[Role.PROVINCE_ADMIN].username, PASSWORD)
+    response = client.get("/adminunitview/list/?psize_AdminUnitView=50&_oc_AdminUnitView=name")
+    assert response.status_code == 200
