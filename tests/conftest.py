@@ -8,7 +8,9 @@ are loaded once; after each test every other table is emptied, so tests may comm
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from flask.globals import _cv_app
@@ -35,6 +37,33 @@ KEPT_TABLES = {
 }
 
 FIXED_NOW = datetime(2026, 10, 15, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
+
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+
+
+def chromium_available() -> bool:
+    return shutil.which(str(CHROMIUM)) is not None
+
+
+def pytest_report_header(config) -> str:
+    if chromium_available():
+        return f"browser tests: Playwright driving {CHROMIUM}"
+    return f"browser tests: SKIPPED, {CHROMIUM} not found (Debian: apt-get install chromium)"
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Tests under tests/e2e drive Chromium; without it they are skipped, and said to be."""
+    browser_items = [item for item in items if "/e2e/" in f"/{item.nodeid}"]
+    for item in browser_items:
+        item.add_marker(pytest.mark.browser)
+    if chromium_available() or not browser_items:
+        return
+    if os.environ.get("REQUIRE_BROWSER_TESTS") == "1":
+        raise pytest.UsageError(f"REQUIRE_BROWSER_TESTS=1 but {CHROMIUM} is missing")
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} not found: browser tests skipped")
+    for item in browser_items:
+        item.add_marker(skip)
 
 
 class AppTestConfig(TestConfig):

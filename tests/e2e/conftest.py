@@ -1,0 +1,79 @@
+"""Browser tests: the test app served on a loopback port, driven in Debian's Chromium."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import CHROMIUM
+
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class _ServerThread(threading.Thread):
+    def __init__(self, app) -> None:
+        super().__init__(daemon=True)
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.port = self.server.server_port
+
+    def run(self) -> None:
+        self.server.serve_forever()
+
+
+@pytest.fixture(scope="session")
+def _server(app):
+    thread = _ServerThread(app)
+    thread.start()
+    yield f"http://127.0.0.1:{thread.port}"
+    thread.server.shutdown()
+
+
+@pytest.fixture
+def live_server(_server, session):
+    """Base URL of the running test app; data made through `session` must be committed."""
+    return _server
+
+
+@pytest.fixture(scope="session")
+def _browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(_browser, live_server):
+    context = _browser.new_context(locale="zh-CN", base_url=live_server)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def login_in_browser(page, username: str, password: str) -> None:
+    """Log in through the real login page, answering the captcha with the test setting."""
+    from flask import current_app
+
+    page.goto("/login/")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(password)
+    captcha = page.locator("input[name=captcha]")
+    if captcha.count():
+        captcha.fill(current_app.config["CAPTCHA_FIXED_ANSWER"])
+    page.locator("form [type=submit]").first.click()
+    page.wait_for_load_state()
