@@ -25,10 +25,12 @@ def _grants(view_pattern: str, *menus: str) -> list[list[str]]:
 
 #: the province admin uses every view but the ones that act as one person in the workflow
 _NOT_PERSONAL = r"^(?!(?:Applicant|UnitAccount|Review|Committee|Expert)\w*View$).*$"
+_PERSONAL_MENUS = ("填报信息", "申报人账号", "审查推荐", "评委会受理", "评审会议")
+_NOT_PERSONAL_MENU = rf"^(?!(?:{'|'.join(_PERSONAL_MENUS)})$).*$"
 _REVIEWER = _grants(r"Review\w*View", "审查推荐")
 
 FAB_ROLES: dict[str, list[list[str]]] = {
-    Role.PROVINCE_ADMIN.value: [[_NOT_PERSONAL, ".*"], [".*", "^menu_access$"]],
+    Role.PROVINCE_ADMIN.value: [[_NOT_PERSONAL, ".*"], [_NOT_PERSONAL_MENU, "^menu_access$"]],
     Role.APPLICANT.value: _grants(r"Applicant\w*View", "填报信息"),
     Role.UNIT_ADMIN.value: _grants(r"UnitAccount\w*View", "申报人账号"),
     Role.UNIT_HANDLER.value: _REVIEWER,

@@ -6,13 +6,13 @@ Every demo dossier reaches its status by the same transitions people make (进�
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from stdnum.cn.ric import calc_check_digit
 
-from app.clock import to_naive_utc
+from app.clock import BEIJING, to_naive_utc
 from app.models import (
     Account,
     Application,
@@ -107,16 +107,19 @@ class _DemoBuilder:
         self.units[entry["code"]] = unit
 
     def _batch(self) -> None:
-        year = self.now.astimezone(timezone(timedelta(hours=8))).year
+        """Open since 09:00 sixty days ago; the personal deadline is 24:00 in thirty days."""
+        today = self.now.astimezone(BEIJING).replace(hour=0, minute=0, second=0, microsecond=0)
+        opens = today - timedelta(days=60) + timedelta(hours=9)
+        midnight = today + timedelta(days=31)
         self.session.add(
             Batch(
-                year=year,
-                name=f"{year}年度职称评审",
-                opens_at=to_naive_utc(self.now - timedelta(days=60)),
-                personal_deadline=to_naive_utc(self.now + timedelta(days=30)),
-                unit_deadline=to_naive_utc(self.now + timedelta(days=45)),
-                department_deadline=to_naive_utc(self.now + timedelta(days=55)),
-                committee_deadline=to_naive_utc(self.now + timedelta(days=90)),
+                year=today.year,
+                name=f"{today.year}年度职称评审",
+                opens_at=to_naive_utc(opens),
+                personal_deadline=to_naive_utc(midnight),
+                unit_deadline=to_naive_utc(midnight + timedelta(days=15)),
+                department_deadline=to_naive_utc(midnight + timedelta(days=25)),
+                committee_deadline=to_naive_utc(midnight + timedelta(days=60)),
                 is_current=True,
             )
         )

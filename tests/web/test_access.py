@@ -79,3 +79,16 @@ def test_good_list_arguments_pass(people, client):
     login(client, people[Role.PROVINCE_ADMIN].username, PASSWORD)
     response = client.get("/adminunitview/list/?psize_AdminUnitView=50&_oc_AdminUnitView=name")
     assert response.status_code == 200
+
+
+def test_menus_show_only_what_a_role_can_open(people, new_client):
+    admin = new_client()
+    login(admin, people[Role.PROVINCE_ADMIN].username, PASSWORD)
+    html = admin.get("/admin/").get_data(as_text=True)
+    for label in ("填报信息", "申报人账号", "审查推荐", "评委会受理", "评审会议"):
+        assert f"> {label}" not in html and f">{label}<" not in html, label
+    applicant = new_client()
+    login(applicant, people[Role.APPLICANT].username, PASSWORD)
+    html = applicant.get("/applicant/").get_data(as_text=True)
+    assert "年度批次" not in html  # an item of the admin's 系统管理 menu
+    assert "审查推荐" not in html
