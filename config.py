@@ -65,6 +65,46 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
+    #: a signed-in session with no request for this long is logged out
+    SESSION_IDLE_MINUTES = 30
+    #: number of reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
+
+    # Login: captcha, lockout, rate limits (per client IP).
+    #: seconds a captcha image may be answered (each one answers once)
+    CAPTCHA_TTL_SECONDS = 300
+    CAPTCHA_LENGTH = 4
+    #: test hook: every captcha's answer is this value; create_app refuses it outside tests
+    CAPTCHA_FIXED_ANSWER = None
+    #: wrong passwords in a row that lock an account, and for how long
+    LOCKOUT_THRESHOLD = 5
+    LOCKOUT_MINUTES = 15
+    #: per client address; a whole work unit may sit behind one NAT address, so these are
+    #: generous: the per-account lockout is what stops guessing one person's password
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "30 per minute;600 per hour")
+    CAPTCHA_RATE_LIMIT = os.environ.get("CAPTCHA_RATE_LIMIT", "60 per minute;1200 per hour")
+    PASSWORD_RATE_LIMIT = os.environ.get("PASSWORD_RATE_LIMIT", "30 per minute")
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    #: if Redis is unreachable, count in this process rather than fail the login
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    #: batch account import: largest file and most rows accepted
+    # Evidence files (manual §1.4): each file ≤ 2 MB, the ID photo ≤ 1 MB; a request may carry
+    # several files of one entry, anything larger is refused before it is read.
+    MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+    MAX_PHOTO_BYTES = 1024 * 1024
+    MAX_CONTENT_LENGTH = 10 * MAX_UPLOAD_BYTES + 1024 * 1024
+
+    # E-mail for notifications (the in-app messages work without it).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "zhicheng@localhost")
+
+    ACCOUNT_IMPORT_MAX_BYTES = 2 * 1024 * 1024
+    ACCOUNT_IMPORT_MAX_ROWS = 1000
 
     #: the lifecycle's clock; tests may set a fixed instant, production must not
     FIXED_NOW = None
@@ -90,3 +130,10 @@ class TestConfig(Config):
     )
     WTF_CSRF_ENABLED = False
     UPLOAD_DIR = os.environ.get("TEST_UPLOAD_DIR", "")
+    CAPTCHA_FIXED_ANSWER = "2468"
+    # limits high enough for suites that log in many accounts from one address;
+    # the rate-limit tests lower them for themselves
+    LOGIN_RATE_LIMIT = "100000 per minute"
+    CAPTCHA_RATE_LIMIT = "100000 per minute"
+    PASSWORD_RATE_LIMIT = "100000 per minute"
+    RATELIMIT_STORAGE_URI = "memory://"

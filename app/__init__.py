@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_appbuilder import AppBuilder
 
-from app.extensions import csrf, db, migrate
+from app.extensions import csrf, db, enforce_sqlite_foreign_keys, migrate
 
 
 def create_app(config_class: type | None = None) -> Flask:
@@ -24,11 +24,15 @@ def create_app(config_class: type | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     with app.app_context():
+        enforce_sqlite_foreign_keys(db.engine)
         app.appbuilder = AppBuilder(update_perms=False)
         app.appbuilder.init_app(app, db.session)
         from app.views import register_views
 
         register_views(app.appbuilder)
+    from app.security import init_security
+
+    init_security(app)  # after AppBuilder: the session guard runs once FAB has set g.user
     _register_template_helpers(app)
     from app.views import errors
 
@@ -40,8 +44,11 @@ def create_app(config_class: type | None = None) -> Flask:
 
 
 def _refuse_test_hooks_in_production(app: Flask) -> None:
-    if app.config.get("FIXED_NOW") and not app.config.get("TESTING"):
-        raise RuntimeError("FIXED_NOW is a test setting; production refuses to start with it")
+    if app.config.get("TESTING"):
+        return
+    for name in ("FIXED_NOW", "CAPTCHA_FIXED_ANSWER"):
+        if app.config.get(name):
+            raise RuntimeError(f"{name} is a test setting; production refuses to start with it")
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -13,11 +13,16 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(catalog_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(admin_cli)
+    app.cli.add_command(notifications_cli)
+    from app.cli_storage import storage_cli
+
+    app.cli.add_command(storage_cli)
 
 
 catalog_cli = AppGroup("catalog", help="字典数据")
 demo_cli = AppGroup("demo", help="演示数据")
 admin_cli = AppGroup("admin", help="省职改办管理员账号")
+notifications_cli = AppGroup("notifications", help="消息与邮件")
 
 
 @catalog_cli.command("load")
@@ -60,3 +65,18 @@ def admin_create(username: str, name: str, password: str) -> None:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"已创建省职改办管理员 {username}")
+
+
+@notifications_cli.command("send")
+def notifications_send() -> None:
+    """Send the e-mails waiting in the outbox (run from cron; failures are retried later)."""
+    from flask import current_app
+
+    from app.clock import now
+    from app.services.notifications import send_pending
+
+    if not current_app.config.get("MAIL_SERVER"):
+        raise click.ClickException("未配置 MAIL_SERVER，邮件不发送（站内消息不受影响）")
+    counts = send_pending(db.session, current_app.config, now())
+    db.session.commit()
+    click.echo(f"已发送 {counts['sent']} 封，失败 {counts['failed']} 封（稍后重试）")

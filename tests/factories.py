@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from itertools import count
 
 from sqlalchemy import select
-from stdnum.cn.ric import calc_check_digit
 
 from app.clock import to_naive_utc
 from app.models import (
@@ -23,6 +22,7 @@ from app.models import (
     ValidityScope,
 )
 from app.services.accounts import create_account
+from app.validators.identity import complete_id_number
 from app.workflow.states import ApplicationStatus, ReviewStage, Role, UnitType
 
 PASSWORD = "Test@2026pw"
@@ -35,7 +35,7 @@ def unique(prefix: str) -> str:
 
 def id_number(region: str = "620102", birth: str = "19850101") -> str:
     body = f"{region}{birth}{next(_seq) % 1000:03d}"
-    return body + calc_check_digit(body)
+    return complete_id_number(body)
 
 
 @dataclass

@@ -3,9 +3,25 @@
 from __future__ import annotations
 
 
-def login(client, username: str, password: str):
+def captcha_answer(client) -> str:
+    """Show this browser a captcha (as the login page's image does) and return its answer,
+    which the test setting CAPTCHA_FIXED_ANSWER fixes."""
+    response = client.get("/login/captcha")
+    assert response.status_code == 200, response.status_code
+    return client.application.config["CAPTCHA_FIXED_ANSWER"]
+
+
+def login(client, username: str, password: str, captcha: str | None = None):
+    """Log in through the login form, answering its captcha; 302 on success, 200 on failure."""
+    answer = captcha_answer(client)
     return client.post(
-        "/login/", data={"username": username, "password": password}, follow_redirects=False
+        "/login/",
+        data={
+            "username": username,
+            "password": password,
+            "captcha": answer if captcha is None else captcha,
+        },
+        follow_redirects=False,
     )
 
 

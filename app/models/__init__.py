@@ -14,6 +14,8 @@ from app.models.committee import Batch, BatchCommitteeOverride, Committee
 from app.models.dossier import Application, ApplicationHistory
 from app.models.items import Attachment, DossierItem, ItemKind, Section
 from app.models.org import Account, Unit
+from app.models.review import MailState, Notification, UnitPublicity, WorkdayOverride
+from app.models.security import LoginChallenge
 
 __all__ = [
     "Account",
@@ -27,12 +29,17 @@ __all__ = [
     "DeclarationModeItem",
     "DossierItem",
     "ItemKind",
+    "LoginChallenge",
     "OptionKind",
     "Qualification",
     "Section",
     "Series",
     "SeriesOption",
     "Specialty",
+    "MailState",
+    "Notification",
     "Unit",
+    "UnitPublicity",
     "ValidityScope",
+    "WorkdayOverride",
 ]

@@ -79,6 +79,10 @@ class Account(User):
     def get_full_name(self) -> str:
         return self.name
 
+    def get_id(self) -> str:
+        """Flask-Login's id: row id and session token, so rotating the token ends old sessions."""
+        return f"{self.id}:{self.session_token or ''}"
+
     @property
     def role_names(self) -> set[str]:
         return {role.name for role in self.roles}

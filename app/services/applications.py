@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.clock import from_naive_utc, to_naive_utc
@@ -14,13 +14,17 @@ from app.models import (
     Account,
     Application,
     ApplicationHistory,
+    Attachment,
     Batch,
     Committee,
     DeclarationModeItem,
+    DossierItem,
     Qualification,
     Specialty,
     ValidityScope,
 )
+from app.services import audit
+from app.services.notifications import mail_configured, notify_applicant
 from app.workflow import transitions
 from app.workflow.actors import Actor
 from app.workflow.assignment import Assignment, CommitteeSpec, pick_committee
@@ -169,3 +173,34 @@ def perform(
         application.submitted_at = to_naive_utc(now)
     session.flush()
     record(session, application, transition, actor_name)
+    notify_applicant(session, application, transition, mail_enabled=mail_configured())
+
+
+def delete_application(
+    session: Session, application: Application, account: Account, actor: Actor, now: datetime
+) -> None:
+    """一键删除申报信息: the dossier, its entries, files rows and history go; the account stays.
+
+    The workflow refuses after 提交审核 and while the committee is closed. Stored files become
+    unreferenced and are removed by the storage garbage collector; the audit log keeps a line.
+    """
+    transitions.delete(application, actor, now, committee_open=application.committee.is_open)
+    ref = application.id
+    counts = {
+        model.__tablename__: session.scalar(
+            select(func.count()).select_from(model).where(model.application_id == ref)
+        )
+        for model in (DossierItem, Attachment)
+    }
+    detail = (
+        f"{application.batch.name}；{application.series.name}·{application.qualification.name}；"
+        f"{application.specialty.path}；{application.scope.name}；"
+        f"预分配评委会 {application.committee.name}；评审进度 {application.status_label}；"
+        f"填报条目 {counts['dossier_item']} 条，附件 {counts['attachment']} 个"
+    )
+    for model in (Attachment, DossierItem, ApplicationHistory):
+        session.execute(delete(model).where(model.application_id == ref))
+    session.delete(application)
+    session.flush()
+    audit.record(session, "application_deleted", actor=account, target=f"申报 {ref}", detail=detail)
+    session.flush()

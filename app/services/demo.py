@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from stdnum.cn.ric import calc_check_digit
 
 from app.clock import BEIJING, to_naive_utc
 from app.models import (
@@ -29,6 +28,7 @@ from app.services.accounts import create_account
 from app.services.applications import enter_application, perform
 from app.services.catalog import read_data
 from app.services.scopes import actor_for
+from app.validators.identity import complete_id_number
 from app.workflow import transitions
 from app.workflow.states import ApplicationStatus, ReviewStage, Role, UnitType
 
@@ -48,7 +48,7 @@ def demo_exists(session: Session) -> bool:
 
 def demo_id_number(region: str, birth: str, index: int) -> str:
     body = f"{region}{birth}{(index * 7 + 11) % 1000:03d}"
-    return body + calc_check_digit(body)
+    return complete_id_number(body)
 
 
 def load_demo(session: Session, now: datetime | None = None) -> str:

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Application, Section
+from app.models import Application, DossierItem, ItemKind, Section
 from app.services.scopes import visible_applications
+from app.validators.dossier import (
+    SUMMARY_MAX_CHARS,
+    SUMMARY_TOO_LONG,
+    count_summary_chars,
+    normalise_text,
+)
 from app.workflow import permissions
 from app.workflow.actors import Actor
-from app.workflow.errors import InvalidState, NotAllowed
+from app.workflow.errors import InvalidState, NotAllowed, RuleViolation
 from app.workflow.states import EDITABLE_STATUSES
 
 READ_ONLY = "当前评审进度为“{status}”，申报信息不能修改"
@@ -25,8 +33,14 @@ def own_application(session: Session, actor: Actor) -> Application | None:
     return session.scalars(stmt.limit(1)).first()
 
 
-def application_in_scope(session: Session, actor: Actor, application_id: int) -> Application:
+def application_in_scope(
+    session: Session, actor: Actor, application_id: int, *, for_update: bool = False
+) -> Application:
+    """One dossier the actor may see; with ``for_update`` the row is locked (PostgreSQL) so
+    two people acting at once are serialised and the second sees the first one's result."""
     stmt = visible_applications(actor).where(Application.id == application_id)
+    if for_update:
+        stmt = stmt.with_for_update(of=Application).execution_options(populate_existing=True)
     application = session.scalars(stmt).first()
     if application is None:
         raise DossierNotFound(application_id)
@@ -66,3 +80,67 @@ def lock_for_update(session: Session, application_id: int) -> Application | None
     """Reload one dossier with a row lock (PostgreSQL) so two requests never interleave."""
     stmt = select(Application).where(Application.id == application_id).with_for_update()
     return session.scalars(stmt).first()
+
+
+def own_application_for_update(session: Session, actor: Actor) -> Application | None:
+    """The applicant's dossier, re-read and row-locked (PostgreSQL) for a change.
+
+    Every POST of the dossier starts here, so a status check and the change it guards are not
+    split by a concurrent 提交审核 or 退回修改.
+    """
+    stmt = visible_applications(actor).where(Application.applicant_id == actor.user_id)
+    stmt = stmt.limit(1).with_for_update(of=Application)
+    return session.scalars(stmt.execution_options(populate_existing=True)).first()
+
+
+def section_item_counts(session: Session, application_id: int) -> dict[Section, int]:
+    """How many entries each section holds, in one query (the 填报信息 page shows them)."""
+    stmt = (
+        select(DossierItem.kind, func.count())
+        .where(DossierItem.application_id == application_id)
+        .group_by(DossierItem.kind)
+    )
+    counts = dict.fromkeys(Section, 0)
+    for kind, number in session.execute(stmt):
+        counts[ItemKind(kind).section] += number
+    return counts
+
+
+@dataclass(frozen=True)
+class SummarySaved:
+    """What 保存 / 完成填报 of 5 小结 did: the count, the batch's range, whether the flag went up."""
+
+    count: int
+    low: int
+    high: int
+    finished: bool
+
+    @property
+    def in_range(self) -> bool:
+        return self.low <= self.count <= self.high
+
+    @property
+    def range_message(self) -> str:
+        return f"小结字数应在{self.low}-{self.high}字之间（当前{self.count}字）"
+
+
+def save_summary(
+    session: Session, application: Application, actor: Actor, text: str, *, finish: bool
+) -> SummarySaved:
+    """保存 the 小结 (a draft may lie outside the range); 完成填报 also needs the batch's range."""
+    require_editable(application, actor)
+    require_basic_saved(application, Section.SUMMARY)
+    text = normalise_text(text)
+    if len(text) > SUMMARY_MAX_CHARS:
+        raise RuleViolation(SUMMARY_TOO_LONG.format(limit=SUMMARY_MAX_CHARS, count=len(text)))
+    application.summary = text
+    batch = application.batch
+    saved = SummarySaved(count_summary_chars(text), batch.summary_min, batch.summary_max, False)
+    if finish and saved.in_range:
+        mark_step_done(application, actor, Section.SUMMARY)
+        saved = SummarySaved(saved.count, saved.low, saved.high, True)
+    elif not saved.in_range:
+        # the flag means "done and within the range": a draft outside it takes the flag down
+        application.steps_done = application.steps_done & ~(1 << Section.SUMMARY.value)
+    session.flush()
+    return saved

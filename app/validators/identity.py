@@ -132,6 +132,11 @@ def check_id_number(raw: str | None, today: date) -> IdNumberInfo:
     return IdNumberInfo(number=number, birth_date=born, gender=gender, region_code=region)
 
 
+def complete_id_number(body: str) -> str:
+    """The 18-character number for a 17-digit body (stdnum's function wants a placeholder)."""
+    return body + ric.calc_check_digit(body + "0")
+
+
 def default_password(id_number: str) -> str:
     """The initial password: the last 8 characters of the normalized ID number (manual §2)."""
     number = normalize_id_number(id_number)

@@ -17,6 +17,7 @@ from app.models import (
     Specialty,
     Unit,
 )
+from app.services.audit import EVENT_LABELS
 from app.views.base import RoleView
 from app.workflow.states import ApplicationStatus
 
@@ -191,6 +192,7 @@ class AdminBatchView(_ReferenceView):
 
 class AdminAuditView(_ReferenceView):
     datamodel = SQLAInterface(AuditEvent)
+    formatters_columns = {"event": lambda code: EVENT_LABELS.get(code, code)}
     list_title = show_title = "审计日志"
     base_permissions = ["can_list", "can_show"]
     list_columns = ["at", "event", "actor_name", "ip", "target", "detail"]

@@ -29,5 +29,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
+        if app.config.get("TESTING"):
+            raise exc  # a test sees the traceback, not a polite page
         app.logger.exception("unhandled error")
         return _render(500)

@@ -2,13 +2,44 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import AppBuilder, expose, has_access
+from flask_login import current_user
+from sqlalchemy import select
 
+from app.clock import now
+from app.documents.sheets import xlsx
 from app.extensions import db
+from app.forms import options
+from app.forms.review import PublicityForm, ReturnForm
+from app.models import Qualification, Series
+from app.models.review import UnitPublicity
+from app.services import review
+from app.services.dossier import DossierNotFound, application_in_scope
 from app.services.pagination import paginate, parse_page
 from app.services.scopes import review_queue
 from app.views.base import RoleView
+from app.views.downloads import XLSX_MIME, send_bytes
+from app.workflow import permissions
+from app.workflow.errors import WorkflowError
+from app.workflow.states import ApplicationStatus, Role
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def _filter_from_args() -> review.ReviewFilter:
+    status = request.args.get("status", "")
+    return review.ReviewFilter(
+        series_id=_int_arg("series"),
+        qualification_id=_int_arg("level"),
+        status=ApplicationStatus[status] if status in ApplicationStatus.__members__ else None,
+        name=request.args.get("name", "").strip()[:50],
+        id_number=request.args.get("id_number", "").strip()[:18],
+        waiting_only=request.args.get("tab", "waiting") != "all",
+    )
 
 
 class ReviewListView(RoleView):
@@ -18,10 +49,212 @@ class ReviewListView(RoleView):
     @expose("/")
     @has_access
     def index(self):
-        stmt = review_queue(self.actor())
+        actor = self.actor()
+        flt = _filter_from_args()
+        stmt = review.filtered_queue(actor, flt)
         page = paginate(db.session, stmt, parse_page(request.args.get("page")))
-        return self.render_page("review/list.html", "审查推荐", page=page)
+        return self.render_page(
+            "review/list.html",
+            "审查推荐",
+            page=page,
+            flt=flt,
+            counts=review.stage_counts(db.session, actor),
+            series=db.session.scalars(
+                select(Series).where(Series.active).order_by(Series.sort)
+            ).all(),
+            levels=_levels(flt.series_id),
+            statuses=list(ApplicationStatus),
+            args={k: v for k, v in request.args.items() if k != "page"},
+        )
+
+    @expose("/bulk-approve", methods=["POST"])
+    @has_access
+    def bulk_approve(self):
+        ids = [int(i) for i in request.form.getlist("ids") if i.isdigit() and len(i) < 10]
+        if not ids:
+            flash("请先勾选要审核通过的申报", "warning")
+            return redirect(url_for("ReviewListView.index"))
+        results = review.bulk_approve(db.session, self.actor(), current_user.name, ids, now())
+        db.session.commit()
+        passed = sum(1 for _, error in results if error is None)
+        flash(f"已审核通过 {passed} 份申报", "success" if passed else "warning")
+        for application_id, error in results:
+            if error:
+                flash(f"申报（编号{application_id}）未通过：{error}", "danger")
+        return redirect(url_for("ReviewListView.index"))
+
+
+def _levels(series_id: int | None) -> list[Qualification]:
+    if not series_id:
+        return []
+    stmt = select(Qualification).where(Qualification.series_id == series_id)
+    return db.session.scalars(stmt.order_by(Qualification.sort)).all()
+
+
+class ReviewDossierView(RoleView):
+    route_base = "/review/dossier"
+    default_view = "show"
+
+    def _load(self, application_id: int, *, for_update: bool = False):
+        try:
+            return application_in_scope(
+                db.session, self.actor(), application_id, for_update=for_update
+            )
+        except DossierNotFound:
+            abort(404)
+
+    @expose("/<int:application_id>")
+    @has_access
+    def show(self, application_id: int):
+        application = self._load(application_id)
+        actor = self.actor()
+        return self.render_page(
+            "review/dossier.html",
+            "审查推荐",
+            application=application,
+            form=ReturnForm(),
+            can_approve=permissions.can_approve(application, actor),
+            can_return=permissions.can_return(application, actor),
+        )
+
+    @expose("/<int:application_id>/approve", methods=["POST"])
+    @has_access
+    def approve(self, application_id: int):
+        return self._run(application_id, "审核通过", review.approve)
+
+    @expose("/<int:application_id>/return", methods=["POST"])
+    @has_access
+    def return_(self, application_id: int):
+        form = ReturnForm()
+        if not form.validate():
+            for errors in form.errors.values():
+                flash("；".join(errors), "danger")
+            return redirect(url_for("ReviewDossierView.show", application_id=application_id))
+        return self._run(
+            application_id,
+            "退回修改",
+            review.return_for_revision,
+            reason=form.reason.data,
+            sections=form.sections.data or [],
+        )
+
+    def _run(self, application_id: int, done: str, action, **kw):
+        try:
+            action(db.session, self.actor(), current_user.name, application_id, now(), **kw)
+            db.session.commit()
+            flash(f"已{done}", "success")
+        except DossierNotFound:
+            db.session.rollback()
+            abort(404)
+        except WorkflowError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+        return redirect(url_for("ReviewDossierView.show", application_id=application_id))
+
+
+class ReviewPublicityView(RoleView):
+    """单位公示, recorded by the unit leader before reporting upward."""
+
+    route_base = "/review/publicity"
+    default_view = "index"
+
+    @expose("/", methods=["GET", "POST"])
+    @has_access
+    def index(self):
+        actor = self.actor()
+        if actor.role != Role.UNIT_LEADER:
+            abort(403)
+        waiting = db.session.scalars(review_queue(actor)).all()
+        form = PublicityForm()
+        form.applications.choices = options((a.id, a.applicant.name) for a in waiting)
+        if form.validate_on_submit():
+            if self._record(actor, form):
+                return redirect(url_for("ReviewPublicityView.index"))
+        elif request.method == "POST":
+            for errors in form.errors.values():
+                flash("；".join(errors), "danger")
+        return self.render_page(
+            "review/publicity.html",
+            "单位公示",
+            form=form,
+            records=self._records(actor),
+            waiting=waiting,
+        )
+
+    def _record(self, actor, form) -> bool:
+        try:
+            review.record_publicity(
+                db.session,
+                actor,
+                application_ids=form.applications.data,
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
+                place=form.place.data,
+                objections=form.objections.data or "",
+                handling=form.handling.data or "",
+                now=now(),
+            )
+        except (WorkflowError, DossierNotFound) as exc:
+            db.session.rollback()
+            flash(getattr(exc, "message", "所选申报不在您的审查范围内"), "danger")
+            return False
+        db.session.commit()
+        flash("单位公示已登记", "success")
+        return True
+
+    @expose("/<int:publicity_id>/list.xlsx")
+    @has_access
+    def download(self, publicity_id: int):
+        actor = self.actor()
+        publicity = db.session.get(UnitPublicity, publicity_id)
+        if publicity is None or publicity.unit_id != actor.unit_id:
+            abort(404)
+        title = (
+            f"{publicity.starts_on:%Y年%m月%d日}至{publicity.ends_on:%Y年%m月%d日}职称申报公示名单"
+        )
+        body = xlsx(
+            title,
+            ("姓名", "工作单位", "申报系列", "申报资格", "申报专业"),
+            review.publicity_rows(publicity),
+        )
+        return send_bytes(body, f"{title}.xlsx", XLSX_MIME)
+
+    def _records(self, actor):
+        stmt = select(UnitPublicity).where(UnitPublicity.unit_id == actor.unit_id)
+        return db.session.scalars(stmt.order_by(UnitPublicity.id.desc()).limit(50)).all()
+
+
+class ReviewProgressView(RoleView):
+    """The unit's progress: how many applicants stand where, with the names behind each number."""
+
+    route_base = "/review/progress"
+    default_view = "index"
+
+    @expose("/")
+    @has_access
+    def index(self):
+        actor = self.actor()
+        if actor.unit_id is None:
+            abort(403)
+        bucket = request.args.get("bucket", "")[:40]
+        members = None
+        if bucket:
+            try:
+                stmt = review.progress_members(actor.unit_id, bucket)
+            except WorkflowError:
+                abort(400, description="统计项无效")
+            members = paginate(db.session, stmt, parse_page(request.args.get("page")))
+        return self.render_page(
+            "review/progress.html",
+            "申报进度",
+            bucket=bucket,
+            members=members,
+            progress=review.unit_progress(db.session, actor.unit_id),
+        )
 
 
 def register(appbuilder: AppBuilder) -> None:
     appbuilder.add_view(ReviewListView, "审查推荐", label="审查推荐", icon="fa-check-square-o")
+    appbuilder.add_view_no_menu(ReviewDossierView)
+    appbuilder.add_view_no_menu(ReviewPublicityView)
+    appbuilder.add_view_no_menu(ReviewProgressView)

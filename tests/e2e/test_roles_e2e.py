@@ -13,7 +13,7 @@ from tests.factories import PASSWORD, make_account, make_batch, make_committee, 
 @pytest.mark.parametrize(
     ("role", "heading"),
     [
-        (Role.APPLICANT, "填报信息"),
+        (Role.APPLICANT, "申报基础信息"),
         (Role.UNIT_HANDLER, "审查推荐"),
         (Role.PROVINCE_ADMIN, "全省申报概况"),
     ],

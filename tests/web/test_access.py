@@ -10,7 +10,7 @@ from tests.factories import PASSWORD, make_account, make_batch, make_committee, 
 from tests.helpers import login
 
 PAGES = {
-    "/applicant/": {Role.APPLICANT},
+    "/applicant/base-info/": {Role.APPLICANT},
     "/unit/accounts/": {Role.UNIT_ADMIN},
     "/review/": {Role.UNIT_HANDLER, Role.UNIT_LEADER, Role.DEPT_HANDLER, Role.DEPT_LEADER},
     "/committee/dossiers/": {Role.COMMITTEE_SECRETARY},

@@ -43,7 +43,7 @@ def test_each_role_lands_on_its_page(client, session, role):
 
 
 EXPECTED_TITLE = {
-    Role.APPLICANT: "填报信息",
+    Role.APPLICANT: "申报基础信息",  # no application yet: the base info comes first
     Role.UNIT_ADMIN: "申报人账号",
     Role.UNIT_HANDLER: "审查推荐",
     Role.UNIT_LEADER: "审查推荐",

@@ -1,0 +1,41 @@
+"""Forms of 审查推荐: return with reason, unit publicity, and the list filters."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms.validators import DataRequired, Length
+
+from app.forms import DateInput, options
+from app.services.review import SECTIONS
+
+
+class MultiCheckbox(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class ReturnForm(FlaskForm):
+    reason = TextAreaField(
+        "退回原因",
+        validators=[
+            DataRequired("请填写退回原因"),
+            Length(max=1000, message="退回原因不能超过1000字"),
+        ],
+    )
+    sections = MultiCheckbox("涉及模块", choices=options((s, s) for s in SECTIONS))
+
+
+class PublicityForm(FlaskForm):
+    applications = MultiCheckbox("公示人员", coerce=int, choices=[])
+    starts_on = DateInput("公示开始日期", validators=[DataRequired("请填写公示开始日期")])
+    ends_on = DateInput("公示结束日期", validators=[DataRequired("请填写公示结束日期")])
+    place = StringField(
+        "公示地点",
+        validators=[
+            DataRequired("请填写公示地点"),
+            Length(max=200, message="公示地点不能超过200字"),
+        ],
+    )
+    objections = TextAreaField("收到的异议", validators=[Length(max=2000)])
+    handling = TextAreaField("异议处理情况", validators=[Length(max=2000)])

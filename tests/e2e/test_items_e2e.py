@@ -1,0 +1,158 @@
+"""In Chromium, by the manual's labels: 2 学历资历 with 上传学历及佐证材料, reorder, 4 业绩成果, flags."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from app.models import DossierItem, ItemKind, Section
+from tests.conftest import FIXED_NOW
+from tests.e2e.conftest import login_in_browser
+from tests.factories import (
+    PASSWORD,
+    make_account,
+    make_application,
+    make_batch,
+    make_committee,
+    make_org,
+)
+from tests.items.support import files_of, jpeg, pdf
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def applicant(session):
+    org = make_org(session)
+    make_batch(session, FIXED_NOW)
+    committee = make_committee(session)
+    account = make_account(session, unit=org.unit, name="张建国")
+    application = make_application(session, applicant=account, committee=committee)
+    application.steps_done = 1 << Section.BASIC.value  # 基本信息 done
+    session.commit()
+    return account, application
+
+
+def _scans(tmp_path):
+    files = {
+        "学历证书.jpg": jpeg(size=(300, 200), color=(200, 40, 40)),
+        "备案表.jpg": jpeg(size=(300, 200), color=(40, 40, 200)),
+        "封面.jpg": jpeg(color=(10, 120, 10)),
+        "主办单位页.jpg": jpeg(color=(10, 10, 120)),
+        "目录页.jpg": jpeg(color=(120, 120, 10)),
+        "正文.pdf": pdf(3),
+    }
+    paths = {}
+    for name, content in files.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        paths[name] = str(path)
+    return paths
+
+
+def _upload(page, label, files_and_parts):
+    """上传…: open the dialog, 选择文件, give each file its part in the preview, 确定."""
+    page.get_by_role("button", name=label).click()
+    dialog = page.locator("#upload-dialog")
+    dialog.get_by_label("选择文件").set_input_files([path for path, _ in files_and_parts])
+    previews = dialog.locator(".preview-item")
+    expect(previews).to_have_count(len(files_and_parts))
+    for index, (_, part) in enumerate(files_and_parts):
+        previews.nth(index).locator("select").select_option(value=part)
+    dialog.get_by_role("button", name="确定").click()
+    expect(dialog).to_be_hidden()
+
+
+def test_fill_education_and_achievements_with_files(session, browser_page, applicant, tmp_path):
+    account, application = applicant
+    page = browser_page
+    scans = _scans(tmp_path)
+    login_in_browser(page, account.username, PASSWORD)
+    page.goto("/applicant/")
+    page.get_by_role("link", name="2 学历资历").first.click()
+    expect(page.locator("h2.page-title")).to_have_text("2 学历资历")
+
+    # 学习经历: description, then 上传学历及佐证材料 with two scans, 确定, 保存
+    page.locator("#list-education").get_by_role("link", name="新增").click()
+    page.get_by_label("入学时间").fill("2003-09-01")
+    page.get_by_label("毕业时间").fill("2007-07-01")
+    page.get_by_label("学校名称").fill("兰州大学")
+    page.get_by_label("所学专业").fill("土木工程")
+    page.get_by_label("学历", exact=True).select_option("大学本科")
+    page.get_by_label("学位", exact=True).select_option("学士")
+    page.get_by_label("学习形式").select_option("全日制")
+    page.get_by_label("教育类别").select_option("普通高等教育")
+    page.get_by_label("学信网验证码").fill("123456789012")
+    page.get_by_label("验证有效期").fill("2027-03-31")
+    # the part list follows the typed year (2002+ → 电子注册备案表)
+    page.wait_for_function(
+        "document.querySelector('#required-parts').innerText.includes('电子注册备案表')"
+    )
+    _upload(
+        page,
+        "上传学历及佐证材料",
+        [
+            (scans["学历证书.jpg"], "学历证书"),
+            (scans["备案表.jpg"], "教育部学历证书电子注册备案表"),
+        ],
+    )
+    expect(page.locator("#pending-files tbody tr")).to_have_count(2)
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".alert-success").first).to_contain_text("已保存")
+    row = page.locator("#list-education tr.item-row").first
+    expect(row.locator(".file-thumbs img")).to_have_count(2)
+    expect(row).to_contain_text("兰州大学")
+
+    # reorder the files: 编辑, 下移 the first
+    row.get_by_role("link", name="编辑").click()
+    names = page.locator("#files .file-name a:not(.small)")
+    expect(names).to_have_text(["学历证书.jpg", "备案表.jpg"])
+    page.locator("#files tr.file-row").first.get_by_role("button", name="下移").click()
+    expect(names).to_have_text(["备案表.jpg", "学历证书.jpg"])
+    page.get_by_role("link", name="返回").click()
+    page.get_by_role("button", name="完成填报下一步").click()
+    page.wait_for_url("**/applicant/")
+
+    # 4 业绩成果: a 论文 with its parts
+    page.get_by_role("link", name="4 业绩成果").first.click()
+    page.locator("#list-paper").get_by_role("link", name="新增").click()
+    page.get_by_label("论文题目").fill("高层建筑结构抗震设计研究")
+    page.get_by_label("刊物名称").fill("建筑结构")
+    page.get_by_label("ISSN").fill("1002-848X")
+    page.get_by_label("发表年份").fill("2020")
+    page.get_by_label("期号").fill("第5期")
+    page.get_by_label("本人排名").fill("1")
+    page.get_by_label("语种").select_option("中文")
+    page.get_by_label("代表作").check()
+    page.get_by_label("检索验证地址").fill("https://kns.cnki.net/kcms/detail/JZJG202005001.html")
+    page.get_by_label("业绩符合标准情况").select_option("最优")
+    _upload(
+        page,
+        "上传佐证材料",
+        [
+            (scans["封面.jpg"], "封面"),
+            (scans["主办单位页.jpg"], "主办单位页"),
+            (scans["目录页.jpg"], "目录页"),
+            (scans["正文.pdf"], "正文"),
+        ],
+    )
+    page.get_by_role("button", name="保存").click()
+    paper_row = page.locator("#list-paper tr.item-row").first
+    expect(paper_row).to_contain_text("高层建筑结构抗震设计研究")
+    expect(paper_row.locator(".file-thumbs li")).to_have_count(4)
+    page.get_by_role("button", name="完成填报下一步").click()
+
+    # back on 填报信息: the flags (引导旗) of 1, 2 and 4
+    page.wait_for_url("**/applicant/")
+    for number in (1, 2, 4):
+        step = page.locator(f".dossier-steps li[data-section='{number}']")
+        expect(step.get_by_label("引导旗")).to_have_count(1)
+    expect(page.locator(".dossier-steps li[data-section='3'] .flag")).to_have_count(0)
+
+    session.expire_all()
+    items = session.query(DossierItem).filter_by(application_id=application.id).all()
+    education = next(i for i in items if i.kind == ItemKind.EDUCATION)
+    paper = next(i for i in items if i.kind == ItemKind.PAPER)
+    assert [f.original_name for f in files_of(session, education)] == ["备案表.jpg", "学历证书.jpg"]
+    assert [f.part for f in files_of(session, paper)] == ["封面", "主办单位页", "目录页", "正文"]
+    assert paper.data["representative"] is True
