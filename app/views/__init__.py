@@ -6,11 +6,23 @@ from flask_appbuilder import AppBuilder
 
 
 def register_views(appbuilder: AppBuilder) -> None:
-    from app.views import admin, applicant, committee, expert, files, guards, items, review, unit
+    from app.views import (
+        admin,
+        applicant,
+        committee,
+        expert,
+        files,
+        guards,
+        items,
+        messages,
+        review,
+        unit,
+    )
 
     guards.register(appbuilder)
     applicant.register(appbuilder)
     items.register(appbuilder)
+    messages.register(appbuilder)
     files.register(appbuilder)
     unit.register(appbuilder)
     review.register(appbuilder)

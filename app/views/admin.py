@@ -16,6 +16,7 @@ from app.models import (
     Series,
     Specialty,
     Unit,
+    WorkdayOverride,
 )
 from app.services.audit import EVENT_LABELS
 from app.views.base import RoleView
@@ -209,6 +210,22 @@ class AdminAuditView(_ReferenceView):
     }
 
 
+class AdminWorkdayView(_ReferenceView):
+    """Days the State Council's schedule sets, where the holidays package does not know them yet."""
+
+    datamodel = SQLAInterface(WorkdayOverride)
+    list_title = show_title = add_title = edit_title = "节假日调休"
+    list_columns = ["day", "workday", "note"]
+    add_columns = edit_columns = ["day", "workday", "note"]
+    search_columns = ["day", "note"]
+    order_columns = ["day"]
+    base_order = ("day", "desc")
+    label_columns = {"day": "日期", "workday": "上班（调休）", "note": "说明"}
+    description_columns = {
+        "workday": "勾选：该日为调休上班日；不勾选：该日放假。国务院公布次年安排后逐日登记。",
+    }
+
+
 _REFERENCE_VIEWS = [
     (AdminUnitView, "单位", "fa-sitemap"),
     (AdminSeriesView, "申报系列", "fa-list"),
@@ -217,6 +234,7 @@ _REFERENCE_VIEWS = [
     (AdminCommitteeView, "评委会", "fa-gavel"),
     (AdminBatchView, "年度批次", "fa-calendar"),
     (AdminAuditView, "审计日志", "fa-history"),
+    (AdminWorkdayView, "节假日调休", "fa-calendar-o"),
 ]
 
 
