@@ -15,6 +15,7 @@ from app.models import Account, AuditEvent
 
 #: event codes written by this module's callers, with the words the admin reads
 EVENT_LABELS = {
+    "application_deleted": "一键删除申报信息",
     "login": "登录",
     "login_failed": "登录失败",
     "locked": "账号锁定",

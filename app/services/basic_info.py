@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.forms import from_iso
 from app.models import Application, Attachment, DossierItem, ItemKind, Section
-from app.services.attachments import add_attachment, get_store
+from app.services.attachments import PHOTO_PART, add_attachment, get_store
 from app.services.dossier import DossierNotFound, mark_step_done, require_editable
 from app.storage import FileStore
 from app.validators.dossier import ASSESSMENT_RESULTS
@@ -26,7 +26,6 @@ from app.workflow.errors import RuleViolation
 from app.workflow.rules import check_committee_assessment
 from app.workflow.states import DeclarationMode
 
-PHOTO_PART = "证件照"
 PROOF_PART = "考核证明材料"
 #: the PERSONAL entry's JSON keys (filled by PersonalInfoForm), besides 优秀年度
 PERSONAL_FIELDS = (

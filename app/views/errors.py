@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
@@ -22,6 +23,12 @@ def _render(code: int, detail: str | None = None):
 
 
 def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        return render_template(
+            "error.html", code=400, message="页面已过期，请刷新后重试", detail=None
+        ), 400
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         detail = exc.description if exc.code == 400 and "无效" in (exc.description or "") else None

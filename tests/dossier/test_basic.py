@@ -9,7 +9,13 @@ import pytest
 
 from app.extensions import db
 from app.models import Application, Attachment, DossierItem, ItemKind, Section
-from app.services.basic_info import COMMITTEE_NEEDS_NORMAL, PERSONAL_FIRST, PHOTO_PART, PROOF_PART
+from app.services.basic_info import (
+    COMMITTEE_NEEDS_NORMAL,
+    MAX_PROOFS,
+    PERSONAL_FIRST,
+    PHOTO_PART,
+    PROOF_PART,
+)
 from app.validators.files import MSG_PHOTO_RATIO, MSG_PHOTO_TYPE
 from app.workflow.states import ApplicationStatus, Role
 from tests.dossier.shell_helpers import (
@@ -377,6 +383,24 @@ def test_proofs_are_uploaded_listed_and_deleted(session, browser, application):
     response = browser.post(f"{URL}proofs/{first.id}/delete")
     assert response.status_code == 302
     assert [f.id for f in files_of(session, application.id, PROOF_PART)] == [second.id]
+
+
+def test_proofs_are_limited_in_number(session, browser, application):
+    for index in range(MAX_PROOFS):
+        session.add(
+            Attachment(
+                application_id=application.id,
+                part=PROOF_PART,
+                sha256=f"{index:064x}",
+                original_name=f"证明{index}.pdf",
+                mime="application/pdf",
+                size=1000,
+            )
+        )
+    session.commit()
+    upload(browser, f"{URL}proofs", "proof", pdf(), "又一份.pdf")
+    assert f"考核证明材料最多上传{MAX_PROOFS}个文件" in text(browser.get(URL))
+    assert len(files_of(session, application.id, PROOF_PART)) == MAX_PROOFS
 
 
 @pytest.mark.parametrize(

@@ -65,7 +65,7 @@ def browser_page(_browser, live_server):
     context.close()
 
 
-def login_in_browser(page, username: str, password: str) -> None:
+def login_in_browser(page, username: str, password: str, *, expect_success: bool = True) -> None:
     """Log in through the real login page, answering the captcha with the test setting."""
     from flask import current_app
 
@@ -76,4 +76,7 @@ def login_in_browser(page, username: str, password: str) -> None:
     if captcha.count():
         captcha.fill(current_app.config["CAPTCHA_FIXED_ANSWER"])
     page.locator("form [type=submit]").first.click()
-    page.wait_for_load_state()
+    if expect_success:
+        page.wait_for_url(lambda url: "/login" not in url)
+    else:
+        page.wait_for_load_state()

@@ -123,6 +123,7 @@ def test_enter_fill_basic_info_and_summary(session, browser_page: Page, tmp_path
     # the session times out before 保存: the typed text comes back after logging in again
     page.context.clear_cookies()
     login_in_browser(page, world.applicant.username, PASSWORD)
+    expect(page.locator("h2.page-title")).to_have_text("填报信息")  # logged in again
     page.goto("/applicant/summary/")
     expect(page.locator("#draft-restored")).to_be_visible()
     expect(area).to_have_value(SUMMARY[:300])

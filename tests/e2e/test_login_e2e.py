@@ -58,7 +58,8 @@ def test_first_login_forces_the_manuals_password_change(session, browser_page):
     page.get_by_role("link", name="确定").click()
     assert re.search(r"/login/$", page.url)
 
-    login_in_browser(page, number, number[-8:])  # the default password no longer works
+    # the default password no longer works
+    login_in_browser(page, number, number[-8:], expect_success=False)
     assert "密码或验证码错误" in page.locator("#login-error").inner_text()
     login_in_browser(page, number, NEW_PASSWORD)  # into the system: the applicant's pages
     assert "/login" not in page.url and "/password" not in page.url

@@ -18,8 +18,10 @@ from tests.conftest import FIXED_NOW
 from tests.factories import make_account
 
 
-def test_a_stale_copy_gets_a_clear_message(session, province, submitted, monkeypatch):
-    """Someone else's change lands between our read and our write (any database)."""
+def test_a_stale_copy_gets_a_clear_message(session, province, submitted, monkeypatch, dialect):
+    """Someone else's change lands between our read and our write (the version column)."""
+    if dialect == "postgresql":
+        pytest.skip("PostgreSQL's row lock makes the other writer wait: see the threaded test")
     application = submitted()
     handler = province.person("unit", Role.UNIT_HANDLER)
     original = review.application_in_scope
