@@ -16,8 +16,15 @@ from tests.helpers import login
 def test_applicant_sees_and_marks_own_messages_only(session, province, submitted, new_client):
     application = submitted()
     handler = province.person("unit", Role.UNIT_HANDLER)
-    review.return_for_revision(session, actor_for(handler), handler.name, application.id,
-                               FIXED_NOW, reason="请补充聘书", sections=["学历资历"])
+    review.return_for_revision(
+        session,
+        actor_for(handler),
+        handler.name,
+        application.id,
+        FIXED_NOW,
+        reason="请补充聘书",
+        sections=["学历资历"],
+    )
     session.commit()
     other = submitted()
     theirs = session.query(Notification).filter_by(recipient_id=other.applicant_id).first()
