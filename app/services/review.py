@@ -174,6 +174,14 @@ def calendar_for(session: Session, years: range | list[int]) -> WorkdayCalendar:
     return WorkdayCalendar.for_years(years, [Override(o.day, o.workday, o.note) for o in overrides])
 
 
+def unpublished_years_ahead(session: Session, now: datetime, days: int = 90) -> list[int]:
+    """Years of the coming publicity window whose 调休 schedule nobody has recorded yet."""
+    today = now.astimezone(BEIJING).date()
+    end = today + timedelta(days=days)
+    calendar = calendar_for(session, range(today.year, end.year + 1))
+    return calendar.unpublished_years(today, end)
+
+
 def check_publicity_period(
     calendar: WorkdayCalendar, starts_on: date, ends_on: date, min_days: int
 ) -> None:

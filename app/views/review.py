@@ -178,6 +178,7 @@ class ReviewPublicityView(RoleView):
             "单位公示",
             form=form,
             records=self._records(actor),
+            unpublished=review.unpublished_years_ahead(db.session, now()),
             waiting=waiting,
         )
 

@@ -144,3 +144,21 @@ def test_progress_page_counts_and_lists(session, province, submitted, as_person)
     listed = client.get("/review/progress/?bucket=未填报").get_data(as_text=True)
     assert "还没开始" in listed
     assert client.get("/review/progress/?bucket=乱写").status_code == 400
+
+
+def test_publicity_page_states_a_year_without_a_published_schedule(
+    session, province, new_client, app
+):
+    from datetime import UTC, datetime
+
+    from tests.conftest import FIXED_NOW
+
+    app.config["FIXED_NOW"] = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # 2027 is 90 days ahead
+    try:
+        leader = new_client()
+        login(leader, province.person("unit", Role.UNIT_LEADER).username, PASSWORD)
+        html = leader.get("/review/publicity/").get_data(as_text=True)
+    finally:
+        app.config["FIXED_NOW"] = FIXED_NOW
+    assert "2027年的节假日调休安排尚未公布" in html
+    assert "2026年的节假日" not in html
