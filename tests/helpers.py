@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
 
 def captcha_answer(client) -> str:
     """Show this browser a captcha (as the login page's image does) and return its answer,
@@ -27,3 +31,18 @@ def login(client, username: str, password: str, captcha: str | None = None):
 
 def logout(client):
     return client.get("/logout/", follow_redirects=False)
+
+
+@contextmanager
+def counting_queries(engine):
+    """Count the SQL statements the engine sends while the block runs: ``counter["n"]``."""
+    counter = {"n": 0}
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        counter["n"] += 1
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

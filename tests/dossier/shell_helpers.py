@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import io
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import count
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from stdnum.cn.ric import calc_check_digit
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
@@ -200,21 +199,6 @@ def step_flagged(html: str, section: Section) -> bool:
 
 def text(response) -> str:
     return response.get_data(as_text=True)
-
-
-@contextmanager
-def counting_queries(engine):
-    """Count SQL statements sent while the block runs."""
-    counter = {"n": 0}
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        counter["n"] += 1
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield counter
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def select_options(html: str, name: str) -> list[str]:

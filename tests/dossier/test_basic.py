@@ -23,7 +23,6 @@ from tests.dossier.shell_helpers import (
     READ_ONLY_STATES,
     TEACHER_LEAF,
     assessment_form,
-    counting_queries,
     dossier,
     files_of,
     items_of,
@@ -39,6 +38,7 @@ from tests.dossier.shell_helpers import (
 )
 from tests.factories import make_account
 from tests.files.file_corpus import MB, jpeg, pdf, png
+from tests.helpers import counting_queries
 
 URL = "/applicant/basic/"
 #: the manual writes both; the button says 完成填报下一步

@@ -242,28 +242,6 @@ def add_item(
     return item
 
 
-class QueryCounter:
-    """Counts the SQL statements the engine runs while active (before_cursor_execute)."""
-
-    def __init__(self, engine) -> None:
-        self.engine = engine
-        self.count = 0
-
-    def _count(self, *args, **kwargs) -> None:
-        self.count += 1
-
-    def __enter__(self) -> QueryCounter:
-        from sqlalchemy import event
-
-        event.listen(self.engine, "before_cursor_execute", self._count)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        from sqlalchemy import event
-
-        event.remove(self.engine, "before_cursor_execute", self._count)
-
-
 def items_of(session, application, kind=None) -> list[DossierItem]:
     session.expire_all()
     stmt = select(DossierItem).where(DossierItem.application_id == application.id)

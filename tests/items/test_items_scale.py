@@ -7,7 +7,8 @@ import pytest
 from app.extensions import db
 from app.models import ItemKind
 from app.services.dossier_items import SECTION_KINDS
-from tests.items.support import QueryCounter, add_item, items_of, post, text
+from tests.helpers import counting_queries
+from tests.items.support import add_item, items_of, post, text
 
 
 def _fill(session, application, section, total):
@@ -23,10 +24,10 @@ def _fill(session, application, section, total):
 
 def _queries(client, url) -> int:
     client.get(url)  # warm-up: the first request of a login loads permissions
-    with QueryCounter(db.engine) as counter:
+    with counting_queries(db.engine) as counter:
         response = client.get(url)
     assert response.status_code == 200
-    return counter.count
+    return counter["n"]
 
 
 @pytest.mark.parametrize("number", [2, 3, 4])

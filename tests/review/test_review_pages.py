@@ -162,3 +162,25 @@ def test_publicity_page_states_a_year_without_a_published_schedule(
         app.config["FIXED_NOW"] = FIXED_NOW
     assert "2027年的节假日调休安排尚未公布" in html
     assert "2026年的节假日" not in html
+
+
+def test_review_pages_issue_a_fixed_number_of_queries(session, province, submitted, as_person):
+    from app.extensions import db
+    from tests.helpers import counting_queries
+
+    handler = as_person(province.person("unit", Role.UNIT_HANDLER))
+
+    def queries(url: str) -> int:
+        handler.get(url)
+        with counting_queries(db.engine) as counter:
+            assert handler.get(url).status_code == 200
+        return counter["n"]
+
+    first = submitted()
+    small = (queries("/review/"), queries("/review/?tab=all"), queries("/review/progress/"))
+    detail_small = queries(f"/review/dossier/{first.id}")
+    for _ in range(15):
+        submitted()
+    large = (queries("/review/"), queries("/review/?tab=all"), queries("/review/progress/"))
+    assert large == small
+    assert queries(f"/review/dossier/{first.id}") == detail_small
