@@ -103,6 +103,22 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_FROM = os.environ.get("MAIL_FROM", "zhicheng@localhost")
 
+    #: a CJK TrueType/OpenType font (or .ttc collection) for PDFs such as the 申报回执; unset:
+    #: the first installed of PDF_FONT_CANDIDATES (Debian: fonts-wqy-microhei, fonts-noto-cjk)
+    PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH")
+    PDF_FONT_CANDIDATES = (
+        "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    )
+
+    #: 继续教育 a year (reference/rules.md: 90 = 30 公需 + 60 专业, secondary source)
+    CONTINUING_EDUCATION_TOTAL_HOURS = 90
+    CONTINUING_EDUCATION_PUBLIC_HOURS = 30
+    CONTINUING_EDUCATION_PROFESSIONAL_HOURS = 60
+    #: the admin page's import limits (the command `flask education import` has none)
+    CONTINUING_EDUCATION_IMPORT_MAX_BYTES = 20 * 1024 * 1024
+    CONTINUING_EDUCATION_IMPORT_MAX_ROWS = 100_000
+
     ACCOUNT_IMPORT_MAX_BYTES = 2 * 1024 * 1024
     ACCOUNT_IMPORT_MAX_ROWS = 1000
 

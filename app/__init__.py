@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_appbuilder import AppBuilder
+from werkzeug.routing import IntegerConverter
 
 from app.extensions import csrf, db, enforce_sqlite_foreign_keys, migrate
 
@@ -14,6 +15,7 @@ def create_app(config_class: type | None = None) -> Flask:
     config_class = config_class or Config
     config_class.finalise()
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.url_map.converters["int"] = DatabaseIntConverter
     app.config.from_object(config_class)
     _refuse_test_hooks_in_production(app)
 
@@ -41,6 +43,14 @@ def create_app(config_class: type | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """<int:id> that only matches ids a database column can hold; anything larger is a 404."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _refuse_test_hooks_in_production(app: Flask) -> None:

@@ -17,6 +17,9 @@ def register_cli(app: Flask) -> None:
     from app.cli_storage import storage_cli
 
     app.cli.add_command(storage_cli)
+    from app.cli_education import education_cli
+
+    app.cli.add_command(education_cli)
 
 
 catalog_cli = AppGroup("catalog", help="字典数据")

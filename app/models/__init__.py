@@ -12,10 +12,12 @@ from app.models.catalog import (
 )
 from app.models.committee import Batch, BatchCommitteeOverride, Committee
 from app.models.dossier import Application, ApplicationHistory
+from app.models.education import ContinuingEducationRecord
 from app.models.items import Attachment, DossierItem, ItemKind, Section
 from app.models.org import Account, Unit
 from app.models.review import MailState, Notification, UnitPublicity, WorkdayOverride
 from app.models.security import LoginChallenge
+from app.models.snapshot import SubmissionSnapshot
 
 __all__ = [
     "Account",
@@ -26,6 +28,7 @@ __all__ = [
     "Batch",
     "BatchCommitteeOverride",
     "Committee",
+    "ContinuingEducationRecord",
     "DeclarationModeItem",
     "DossierItem",
     "ItemKind",
@@ -36,6 +39,7 @@ __all__ = [
     "Series",
     "SeriesOption",
     "Specialty",
+    "SubmissionSnapshot",
     "MailState",
     "Notification",
     "Unit",

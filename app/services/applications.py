@@ -70,8 +70,18 @@ def current_batch(session: Session) -> Batch | None:
     return session.scalars(select(Batch).where(Batch.is_current)).first()
 
 
-def batch_window(batch: Batch) -> Window:
-    return Window(from_naive_utc(batch.opens_at), from_naive_utc(batch.personal_deadline))
+def batch_window(batch: Batch, committee_id: int | None = None) -> Window:
+    """The personal window of a batch, with the committee's own deadline where it has one."""
+    deadline = batch_deadline(batch, "personal_deadline", committee_id)
+    return Window(from_naive_utc(batch.opens_at), from_naive_utc(deadline))
+
+
+def batch_deadline(batch: Batch, field: str, committee_id: int | None):
+    """A batch deadline (stored UTC), overridden for one committee when the batch says so."""
+    for override in batch.overrides:
+        if override.committee_id == committee_id and getattr(override, field) is not None:
+            return getattr(override, field)
+    return getattr(batch, field)
 
 
 def assign_committee(
@@ -114,7 +124,7 @@ def enter_application(
         now,
         mode=DeclarationMode.from_code(mode.code),
         assignment=assignment,
-        window=batch_window(batch),
+        window=batch_window(batch, assignment.committee.id if assignment.committee else None),
     )
     unit = account.unit
     application = Application(

@@ -15,6 +15,7 @@ from app.models import Account, AuditEvent
 
 #: event codes written by this module's callers, with the words the admin reads
 EVENT_LABELS = {
+    "continuing_education_imported": "导入继续教育学时",
     "application_deleted": "一键删除申报信息",
     "login": "登录",
     "login_failed": "登录失败",

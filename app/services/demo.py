@@ -24,6 +24,7 @@ from app.models import (
     Unit,
     ValidityScope,
 )
+from app.services import submission
 from app.services.accounts import create_account
 from app.services.applications import enter_application, perform
 from app.services.catalog import read_data
@@ -230,6 +231,9 @@ class _DossierDriver:
             complete=True,
             pledged=True,
             window=_window(self.b.session),
+        )
+        submission.freeze(
+            self.b.session, self.app, actor_for(self.account), self.clock, ip="", form_version=None
         )
         self._review_stages()
         self._committee_stages()

@@ -26,6 +26,7 @@ from app.models import (
     SeriesOption,
 )
 from app.services import attachments as files_service
+from app.services import continuing_education
 from app.services.attachments import PendingFile
 from app.services.dossier import mark_step_done, require_basic_saved, require_editable
 from app.storage import FileStore
@@ -60,11 +61,6 @@ FIXED_ORDER = frozenset({ItemKind.WORK_HISTORY})
 MSG_ITEM_NOT_FOUND = "该条目不存在或已被删除，请刷新页面"
 MSG_WORK_HISTORY_ORDER = "工作履历按起始时间由近到远自动排列"
 MSG_BAD_PART = "请为每个文件选择有效的材料类别"
-#: no import from the province's continuing-education platform exists yet: say so plainly
-PLATFORM_DATA_NOTE = (
-    "继续教育平台数据（2022年及以后）：由系统从甘肃省专业技术人员继续教育工作平台提取后显示，"
-    "目前尚未提取到数据。"
-)
 MSG_PLATFORM_FILES = "2022年及以后的继续教育数据由平台提取，无需上传文件"
 
 
@@ -101,7 +97,8 @@ _OPTION_ATTRIBUTES = {
 
 
 def build_context(session: Session, application: Application, today: date) -> Context:
-    """What the rules need around an entry: one query for the series' choice lists.
+    """What the rules need around an entry: one query for the series' choice lists, two for
+    the 继续教育 platform data.
 
     ``application`` comes from ``visible_applications`` (series, committee and applicant
     loaded); the batch is one more lookup.
@@ -123,6 +120,7 @@ def build_context(session: Session, application: Application, today: date) -> Co
         paper_min=committee.paper_min,
         paper_max=committee.paper_max,
         birth_date=evidence.birth_date_from_id(application.applicant.id_number),
+        platform=continuing_education.platform_data(session, application),
         **{key: tuple(values) for key, values in options.items()},
     )
 
@@ -204,6 +202,9 @@ class Block:
     category: str = ""
     can_add: bool = True
     notes: list[str] = field(default_factory=list)
+    #: 相关材料: the 继续教育 years from the province's platform (read-only), with the rule
+    platform: list[evidence.PlatformYear] | None = None
+    platform_rule: evidence.HoursRule | None = None
 
     @property
     def slug(self) -> str:
@@ -272,12 +273,21 @@ def _blocks(
         block.can_add = len(items) < context.paper_max
     elif kind == ItemKind.MATERIAL:
         block.notes.append(evidence.PLATFORM_NOTE)
-        block.notes.append(PLATFORM_DATA_NOTE)
+        if context.platform is not None:
+            _platform_table(block, context.platform)
     elif kind == ItemKind.EDUCATION:
         block.notes.append(evidence.EDUCATION_RULE_TEXT)
     elif kind == ItemKind.WORK_HISTORY:
         block.notes.append("工作履历按起始时间由近到远排列。")
     return [block]
+
+
+def _platform_table(block: Block, platform: evidence.PlatformData) -> None:
+    """The platform's years go in their own table; their problems are shown there, not twice."""
+    block.platform = evidence.platform_years(platform)
+    block.platform_rule = platform.rule
+    shown = {p.message for p in evidence.platform_problems(platform)}
+    block.problems = [p for p in block.problems if p.message not in shown]
 
 
 def _experience_blocks(

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.clock import BEIJING, from_naive_utc
 from app.models import Account, Application
 from app.models.review import UnitPublicity, WorkdayOverride, publicity_application
-from app.services.applications import perform
+from app.services.applications import batch_deadline, perform
 from app.services.dossier import DossierNotFound, application_in_scope
 from app.services.scopes import review_queue, visible_applications
 from app.workdays import Override, WorkdayCalendar
@@ -149,7 +149,7 @@ def check_deadline(application: Application, actor: Actor, now: datetime) -> Non
     field = _DEADLINE_BY_STAGE.get(application.stage)
     if field is None or actor.role == Role.PROVINCE_ADMIN:
         return
-    deadline = getattr(application.batch, field[0])
+    deadline = batch_deadline(application.batch, field[0], application.committee_id)
     if deadline is not None and now >= from_naive_utc(deadline):
         when = from_naive_utc(deadline).astimezone(BEIJING).strftime("%Y年%m月%d日%H:%M")
         raise RuleViolation(f"{field[1]}已截止（截止时间{when}，北京时间）")
@@ -263,6 +263,16 @@ def record_publicity(
     return publicity
 
 
+#: what the printable publicity list reads, loaded up front (one query per relation)
+PUBLICITY_LIST_LOAD = (
+    selectinload(UnitPublicity.applications).selectinload(Application.applicant),
+    selectinload(UnitPublicity.applications).selectinload(Application.unit),
+    selectinload(UnitPublicity.applications).selectinload(Application.series),
+    selectinload(UnitPublicity.applications).selectinload(Application.qualification),
+    selectinload(UnitPublicity.applications).selectinload(Application.specialty),
+)
+
+
 def publicity_rows(publicity: UnitPublicity) -> list[tuple[str, str, str, str, str]]:
     """姓名, 工作单位, 申报系列, 申报资格, 申报专业 of each dossier (the printable list)."""
     return [
@@ -280,13 +290,16 @@ def _bucket_of(status: ApplicationStatus, stage: ReviewStage | None) -> str:
     return f"{status.label}（{stage.label}）" if stage is not None else status.label
 
 
-def unit_progress(session: Session, unit_id: int) -> dict[str, int]:
-    """How many of the unit's applicants stand where, 未填报 included (two queries)."""
+def unit_progress(session: Session, unit_id: int, batch_id: int | None) -> dict[str, int]:
+    """Where the unit's applicants stand in one batch, 未填报 included (two queries)."""
     applicants = _unit_applicants(unit_id).subquery()
     total = session.scalar(select(func.count()).select_from(applicants))
     rows = session.execute(
         select(Application.status, Application.stage, func.count())
-        .where(Application.applicant_id.in_(select(applicants.c.id)))
+        .where(
+            Application.applicant_id.in_(select(applicants.c.id)),
+            Application.batch_id == batch_id,
+        )
         .group_by(Application.status, Application.stage)
     ).all()
     progress = {_bucket_of(status, stage): n for status, stage, n in rows}
@@ -300,11 +313,11 @@ def _unit_applicants(unit_id: int) -> Select:
     )
 
 
-def progress_members(unit_id: int, bucket: str) -> Select:
+def progress_members(unit_id: int, bucket: str, batch_id: int | None) -> Select:
     """The applicants behind one number of the progress page."""
     applicants = _unit_applicants(unit_id)
     if bucket == NOT_STARTED:
-        started = select(Application.applicant_id)
+        started = select(Application.applicant_id).where(Application.batch_id == batch_id)
         return (
             select(Account)
             .where(Account.id.in_(applicants), Account.id.not_in(started))
@@ -318,7 +331,12 @@ def progress_members(unit_id: int, bucket: str) -> Select:
                 return (
                     select(Account)
                     .join(Application, Application.applicant_id == Account.id)
-                    .where(Account.id.in_(applicants), Application.status == status, condition)
+                    .where(
+                        Account.id.in_(applicants),
+                        Application.batch_id == batch_id,
+                        Application.status == status,
+                        condition,
+                    )
                     .order_by(Account.id)
                 )
     raise RuleViolation("未知的统计项")

@@ -10,6 +10,7 @@ def register_views(appbuilder: AppBuilder) -> None:
         admin,
         applicant,
         committee,
+        education,
         expert,
         files,
         guards,
@@ -29,3 +30,4 @@ def register_views(appbuilder: AppBuilder) -> None:
     committee.register(appbuilder)
     expert.register(appbuilder)
     admin.register(appbuilder)
+    education.register(appbuilder)

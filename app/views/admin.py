@@ -11,6 +11,7 @@ from app.models import (
     Application,
     AuditEvent,
     Batch,
+    BatchCommitteeOverride,
     Committee,
     Qualification,
     Series,
@@ -45,7 +46,16 @@ class AdminDashboardView(RoleView):
 class _ReferenceView(ModelView):
     """Generated views for reference data: no file routes, explicit columns."""
 
-    exclude_route_methods = {"download", "api_read", "api_get", "api_create", "api_update"}
+    #: no file routes (fab_pitfalls 9) and no bulk actions (they bypass filters: pitfall 1)
+    exclude_route_methods = {
+        "download",
+        "api_read",
+        "api_get",
+        "api_create",
+        "api_update",
+        "action",
+        "action_post",
+    }
     page_size = 25
 
 
@@ -136,6 +146,7 @@ class AdminCommitteeView(_ReferenceView):
         "is_open",
         "series",
         "qualifications",
+        "specialties",
         "scopes",
         "paper_min",
         "paper_max",
@@ -191,6 +202,32 @@ class AdminBatchView(_ReferenceView):
     }
 
 
+class AdminBatchOverrideView(_ReferenceView):
+    """A committee's own deadlines inside a batch (DESIGN §3: per-committee overrides)."""
+
+    datamodel = SQLAInterface(BatchCommitteeOverride)
+    list_title = show_title = add_title = edit_title = "评委会单独截止时间"
+    list_columns = ["batch", "committee", "personal_deadline", "unit_deadline"]
+    add_columns = edit_columns = [
+        "batch",
+        "committee",
+        "personal_deadline",
+        "unit_deadline",
+        "department_deadline",
+        "committee_deadline",
+    ]
+    search_columns = ["personal_deadline"]
+    order_columns = ["personal_deadline"]
+    label_columns = {
+        "batch": "年度批次",
+        "committee": "评委会",
+        "personal_deadline": "个人申报截止时间（UTC）",
+        "unit_deadline": "单位推荐截止时间（UTC）",
+        "department_deadline": "主管部门推荐截止时间（UTC）",
+        "committee_deadline": "评委会截止时间（UTC）",
+    }
+
+
 class AdminAuditView(_ReferenceView):
     datamodel = SQLAInterface(AuditEvent)
     formatters_columns = {"event": lambda code: EVENT_LABELS.get(code, code)}
@@ -233,6 +270,7 @@ _REFERENCE_VIEWS = [
     (AdminSpecialtyView, "申报专业", "fa-tree"),
     (AdminCommitteeView, "评委会", "fa-gavel"),
     (AdminBatchView, "年度批次", "fa-calendar"),
+    (AdminBatchOverrideView, "评委会单独截止时间", "fa-clock-o"),
     (AdminAuditView, "审计日志", "fa-history"),
     (AdminWorkdayView, "节假日调休", "fa-calendar-o"),
 ]

@@ -33,6 +33,7 @@ from app.forms.basic import (
 from app.models import Application, Section
 from app.services import base_info as base_service
 from app.services import basic_info as basic_service
+from app.services import submission
 from app.services.applications import current_batch, delete_application
 from app.services.dossier import (
     READ_ONLY,
@@ -129,6 +130,9 @@ class ApplicantHomeView(DossierPageMixin, RoleView):
             counts=section_item_counts(db.session, application.id),
             editable=is_editable(application, actor),
             read_only=READ_ONLY.format(status=application.status_label),
+            progress=submission.progress(db.session, application, actor, clock_now()),
+            pledge_text=submission.PLEDGE_TEXT,
+            pledge_value=submission.PLEDGE_ACCEPTED,
         )
 
 
@@ -531,6 +535,9 @@ class ApplicantSummaryView(DossierPageMixin, RoleView):
 
 
 def register(appbuilder: AppBuilder) -> None:
+    from app.views.submission import ApplicantSubmissionView
+
     appbuilder.add_view(ApplicantHomeView, "填报信息", label="填报信息", icon="fa-pencil")
-    for view in (ApplicantBaseInfoView, ApplicantBasicView, ApplicantSummaryView):
+    views = (ApplicantBaseInfoView, ApplicantBasicView, ApplicantSummaryView)
+    for view in (*views, ApplicantSubmissionView):
         appbuilder.add_view_no_menu(view)

@@ -34,6 +34,11 @@ def register(app: Flask) -> None:
         detail = exc.description if exc.code == 400 and "无效" in (exc.description or "") else None
         return _render(exc.code or 500, detail)
 
+    @app.errorhandler(OverflowError)
+    def number_too_large(exc: OverflowError):
+        # SQLite's driver refuses integers beyond 64 bits before any query runs
+        return _render(400, "数值超出范围")
+
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         if app.config.get("TESTING"):

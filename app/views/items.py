@@ -452,5 +452,9 @@ def register(appbuilder: AppBuilder) -> None:
         app.config["MAX_CONTENT_LENGTH"] = limit
     appbuilder.add_view_no_menu(ApplicantItemView)
     app.jinja_env.globals.update(
-        item_value=display_value, file_size=file_size, part_choices=part_choices
+        item_value=display_value,
+        file_size=file_size,
+        part_choices=part_choices,
+        format_hours=evidence.format_hours,
+        platform_from_year=evidence.PLATFORM_FROM_YEAR,
     )

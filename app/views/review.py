@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import AppBuilder, expose, has_access
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.clock import now
 from app.documents.sheets import xlsx
@@ -14,7 +15,8 @@ from app.forms import options
 from app.forms.review import PublicityForm, ReturnForm
 from app.models import Qualification, Series
 from app.models.review import UnitPublicity
-from app.services import review
+from app.services import dossier_view, review
+from app.services.applications import current_batch
 from app.services.dossier import DossierNotFound, application_in_scope
 from app.services.pagination import paginate, parse_page
 from app.services.scopes import review_queue
@@ -115,6 +117,8 @@ class ReviewDossierView(RoleView):
             form=ReturnForm(),
             can_approve=permissions.can_approve(application, actor),
             can_return=permissions.can_return(application, actor),
+            dossier=dossier_view.dossier_view(db.session, application),
+            dossier_changes=dossier_view.changes_since_previous(db.session, application),
         )
 
     @expose("/<int:application_id>/approve", methods=["POST"])
@@ -207,8 +211,12 @@ class ReviewPublicityView(RoleView):
     @has_access
     def download(self, publicity_id: int):
         actor = self.actor()
-        publicity = db.session.get(UnitPublicity, publicity_id)
-        if publicity is None or publicity.unit_id != actor.unit_id:
+        publicity = db.session.scalars(
+            select(UnitPublicity)
+            .where(UnitPublicity.id == publicity_id, UnitPublicity.unit_id == actor.unit_id)
+            .options(*review.PUBLICITY_LIST_LOAD)
+        ).first()
+        if publicity is None:
             abort(404)
         title = (
             f"{publicity.starts_on:%Y年%m月%d日}至{publicity.ends_on:%Y年%m月%d日}职称申报公示名单"
@@ -221,7 +229,11 @@ class ReviewPublicityView(RoleView):
         return send_bytes(body, f"{title}.xlsx", XLSX_MIME)
 
     def _records(self, actor):
-        stmt = select(UnitPublicity).where(UnitPublicity.unit_id == actor.unit_id)
+        stmt = (
+            select(UnitPublicity)
+            .where(UnitPublicity.unit_id == actor.unit_id)
+            .options(selectinload(UnitPublicity.applications))
+        )
         return db.session.scalars(stmt.order_by(UnitPublicity.id.desc()).limit(50)).all()
 
 
@@ -237,11 +249,13 @@ class ReviewProgressView(RoleView):
         actor = self.actor()
         if actor.unit_id is None:
             abort(403)
+        batch = current_batch(db.session)
+        batch_id = batch.id if batch else None
         bucket = request.args.get("bucket", "")[:40]
         members = None
         if bucket:
             try:
-                stmt = review.progress_members(actor.unit_id, bucket)
+                stmt = review.progress_members(actor.unit_id, bucket, batch_id)
             except WorkflowError:
                 abort(400, description="统计项无效")
             members = paginate(db.session, stmt, parse_page(request.args.get("page")))
@@ -250,7 +264,8 @@ class ReviewProgressView(RoleView):
             "申报进度",
             bucket=bucket,
             members=members,
-            progress=review.unit_progress(db.session, actor.unit_id),
+            progress=review.unit_progress(db.session, actor.unit_id, batch_id),
+            batch=batch,
         )
 
 

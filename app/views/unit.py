@@ -19,6 +19,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -263,6 +264,7 @@ class UnitAccountStaffView(_UnitScoped):
         return (
             select(Account)
             .where(Account.unit_id == self.unit().id, Account.roles.any(RoleRow.name.in_(names)))
+            .options(selectinload(Account.roles))
             .order_by(Account.id)
         )
 

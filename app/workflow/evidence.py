@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 # Kinds are named by their labels (the values of app.models.ItemKind), so this module needs no
@@ -108,6 +109,8 @@ class Context:
     experience_categories: tuple[str, ...] = ()
     achievement_types: tuple[str, ...] = ()
     material_types: tuple[str, ...] = ()
+    #: 继续教育 from the province's platform; None when it was not looked up (no platform rule)
+    platform: PlatformData | None = None
 
     @property
     def xuexin_valid_until(self) -> date:
@@ -315,6 +318,142 @@ def platform_continuing_education(data: Mapping[str, Any]) -> bool:
     )
 
 
+# --- 继续教育 from the province's platform (manual §1.4 (二) 4, §4.2.4) ------------------------
+
+
+@dataclass(frozen=True)
+class HoursRule:
+    """The yearly 继续教育 requirement: at least ``total`` 学时, of which ``public`` 公需科目 and
+    ``professional`` 专业科目.
+
+    Source: reference/rules.md (90 学时 a year, 30 公需 + 60 专业), taken from secondary copies of
+    the national 《专业技术人员继续教育规定》; the Gansu manual gives no number. The numbers are
+    settings (see ``app.services.continuing_education.hours_rule``).
+    """
+
+    total: Decimal = Decimal(90)
+    public: Decimal = Decimal(30)
+    professional: Decimal = Decimal(60)
+
+    @property
+    def text(self) -> str:
+        return (
+            f"每年不少于{format_hours(self.total)}学时，其中公需科目不少于"
+            f"{format_hours(self.public)}学时、专业科目不少于{format_hours(self.professional)}学时"
+        )
+
+
+@dataclass(frozen=True)
+class PlatformHours:
+    """One year's 学时 as the platform reported them."""
+
+    year: int
+    public: Decimal
+    professional: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.public + self.professional
+
+
+@dataclass(frozen=True)
+class PlatformData:
+    """What the platform supplied for the applicant, and the years it has to cover."""
+
+    records: tuple[PlatformHours, ...] = ()
+    required_years: tuple[int, ...] = ()
+    rule: HoursRule = HoursRule()
+
+
+@dataclass(frozen=True)
+class PlatformYear:
+    """One line of the read-only 继续教育 table of 相关材料."""
+
+    year: int
+    hours: PlatformHours | None
+    shortfalls: tuple[str, ...] = ()
+    #: a year 任现职以来 that the dossier has to show
+    required: bool = True
+
+    @property
+    def meets(self) -> bool:
+        return self.hours is not None and not self.shortfalls
+
+    @property
+    def status(self) -> str:
+        if self.hours is None:
+            return missing_platform_year_message(self.year)
+        return "达标" if self.meets else "未达标：" + "，".join(self.shortfalls)
+
+
+def format_hours(value: Decimal | int) -> str:
+    """30 → "30", 30.5 → "30.5" (学时 have at most one decimal place)."""
+    text = f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def platform_required_years(batch_year: int, title_date: date | None) -> tuple[int, ...]:
+    """The platform years the dossier has to show: 任现职以来 (manual §1.4 (二) 4).
+
+    From 2022 (the platform's first year), or from the year after the current title was
+    obtained if that is later, up to the year before the batch: the batch year's own learning
+    is still under way while people apply.
+    """
+    first = PLATFORM_FROM_YEAR
+    if title_date is not None:
+        first = max(first, title_date.year + 1)
+    return tuple(range(first, batch_year))
+
+
+def hours_shortfalls(hours: PlatformHours, rule: HoursRule) -> tuple[str, ...]:
+    """What a year lacks against the rule, in words; empty when it meets it."""
+    checks = (
+        ("公需科目", hours.public, rule.public),
+        ("专业科目", hours.professional, rule.professional),
+        ("合计", hours.total, rule.total),
+    )
+    return tuple(
+        f"{name}{format_hours(have)}学时（应不少于{format_hours(need)}学时）"
+        for name, have, need in checks
+        if have < need
+    )
+
+
+def missing_platform_year_message(year: int) -> str:
+    return f"未从继续教育平台获取到{year}年度学时记录"
+
+
+def platform_years(platform: PlatformData) -> list[PlatformYear]:
+    """Every imported year and every required one, oldest first."""
+    by_year = {record.year: record for record in platform.records}
+    required = set(platform.required_years)
+    rows = []
+    for year in sorted(required | set(by_year)):
+        hours = by_year.get(year)
+        shortfalls = hours_shortfalls(hours, platform.rule) if hours is not None else ()
+        rows.append(PlatformYear(year, hours, shortfalls, year in required))
+    return rows
+
+
+def platform_problems(platform: PlatformData) -> list[Problem]:
+    """Required platform years with no record or too few 学时.
+
+    Shown (and listed before 提交审核) but not blocking: the applicant cannot supply these
+    numbers (uploads for 2022 and later are refused), and whether the hours satisfy the title's
+    conditions is for the reviewers to judge.
+    """
+    problems = []
+    for row in platform_years(platform):
+        if not row.required or row.meets:
+            continue
+        if row.hours is None:
+            message = missing_platform_year_message(row.year)
+        else:
+            message = f"{row.year}年度继续教育学时未达标：" + "，".join(row.shortfalls)
+        problems.append(Problem(MATERIAL, message, None, False))
+    return problems
+
+
 # --- problems of one entry and of a whole section ----------------------------------------------
 
 
@@ -389,6 +528,8 @@ def _material_problems(entries: Sequence[Entry], context: Context) -> list[Probl
         problems.append(Problem(MATERIAL, "所报系列有行业准入制度，须提供从业资格证"))
     if context.needs_exam and EXAM_CERTIFICATE not in types:
         problems.append(Problem(MATERIAL, "所报系列为考评结合，须提供考试合格证"))
+    if context.platform is not None:
+        problems.extend(platform_problems(context.platform))
     return problems
 
 

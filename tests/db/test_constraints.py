@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import text, update
-from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 
 from app.models import Application, ApplicationHistory, Specialty, Unit
 from app.workflow.states import ApplicationStatus, ReviewStage, UnitType
@@ -119,4 +119,21 @@ def test_history_rows_are_append_only(session, dossier):
     row.reason = "改写历史"
     with pytest.raises(RuntimeError, match="append-only"):
         session.flush()
+    session.rollback()
+
+
+def test_history_rows_cannot_be_changed_in_the_database_either(session, dossier):
+    from app.workflow.states import Action, Role
+
+    session.add(
+        ApplicationHistory(
+            application_id=dossier.id,
+            action=Action.ENTER,
+            to_status=ApplicationStatus.DRAFTING,
+            actor_role=Role.APPLICANT,
+        )
+    )
+    session.commit()
+    with pytest.raises(DBAPIError, match="append-only"), session.begin_nested():
+        session.execute(text("UPDATE application_history SET reason = 'rewritten'"))
     session.rollback()

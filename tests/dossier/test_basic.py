@@ -477,7 +477,7 @@ def test_dossier_page_shows_steps_status_and_committee(browser, world):
     assert "评审进度" in html and "申报中" in html
     assert "预分配评委会" in html and world.committee.name in html
     assert "申报信息" in html
-    assert "提交审核" not in html  # built with the submission, not here
+    assert "提交审核" in html  # built with the submission, not here
 
 
 def test_returned_dossier_shows_the_reason_and_stays_editable(session, client, world):

@@ -16,6 +16,7 @@ PAGES = {
     "/committee/dossiers/": {Role.COMMITTEE_SECRETARY},
     "/expert/": {Role.EXPERT},
     "/admin/": {Role.PROVINCE_ADMIN},
+    "/admin/continuing-education/": {Role.PROVINCE_ADMIN},
     "/adminunitview/list/": {Role.PROVINCE_ADMIN},
     "/adminbatchview/list/": {Role.PROVINCE_ADMIN},
     "/users/list/": {Role.PROVINCE_ADMIN},
