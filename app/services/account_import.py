@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlalchemy.orm import Session
 
+from app.documents.tabular import UnreadableTable, cell_text, table_rows
 from app.models import Account, Unit
 from app.services import audit
 from app.services.accounts import AccountError, create_applicant
@@ -32,7 +32,6 @@ TEMPLATE_NOTES = (
     "账号建在导入人所在的单位；初始密码为身份证号后8位，申报人首次登录须修改。",
     "已有账号的身份证号不会重复创建；导入后页面逐行列出创建结果和未创建的原因。",
 )
-_XLSX_MAGIC = b"PK\x03\x04"
 #: an .xlsx is a zip: refuse archives that would inflate past this (zip bombs)
 _MAX_UNZIPPED = 50 * 1024 * 1024
 
@@ -65,53 +64,15 @@ class RowResult:
 # -- reading -------------------------------------------------------------------------------
 
 
-def _cell_text(value: object) -> str:
-    return "" if value is None else str(value).strip()
-
-
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, tuple]]:
+def _rows(data: bytes) -> Iterator[tuple[int, tuple]]:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > _MAX_UNZIPPED:
-                raise ImportFileError(MSG_UNREADABLE)
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except ImportFileError:
-        raise
-    except Exception:  # openpyxl raises many kinds on a broken or foreign file
-        raise ImportFileError(MSG_UNREADABLE) from None
-    try:
-        sheet = book.worksheets[0]
-        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield line, tuple(values)
-    except Exception:
-        raise ImportFileError(MSG_UNREADABLE) from None
-    finally:
-        book.close()
-
-
-def _decode_csv(data: bytes) -> str:
-    # Excel on Chinese Windows saves CSV in GB18030 (GBK); everything else in UTF-8
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportFileError(MSG_UNREADABLE)
-
-
-def _csv_rows(data: bytes) -> Iterator[tuple[int, tuple]]:
-    text = _decode_csv(data)
-    if "\x00" in text:
-        raise ImportFileError(MSG_UNREADABLE)
-    try:
-        for line, values in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
-            yield line, tuple(values)
-    except csv.Error:
+        yield from table_rows(data, max_unzipped=_MAX_UNZIPPED)
+    except UnreadableTable:
         raise ImportFileError(MSG_UNREADABLE) from None
 
 
 def _header_positions(values: tuple) -> tuple[int, int]:
-    texts = [_cell_text(v).replace(" ", "") for v in values]
+    texts = [cell_text(v).replace(" ", "") for v in values]
     try:
         return texts.index(HEADERS[0]), texts.index(HEADERS[1])
     except ValueError:
@@ -122,11 +83,11 @@ def read_rows(data: bytes, max_rows: int) -> list[ImportRow]:
     """The data rows of an uploaded file (type told by content, not by name)."""
     if not data:
         raise ImportFileError(MSG_EMPTY)
-    source = _xlsx_rows(data) if data.startswith(_XLSX_MAGIC) else _csv_rows(data)
+    source = _rows(data)
     positions = None
     rows: list[ImportRow] = []
     for line, values in source:
-        if not any(_cell_text(v) for v in values):
+        if not any(cell_text(v) for v in values):
             continue
         if positions is None:
             positions = _header_positions(values)
@@ -144,10 +105,10 @@ def read_rows(data: bytes, max_rows: int) -> list[ImportRow]:
 
 
 def _create_one(session, by, unit, row: ImportRow, today, seen: dict) -> RowResult:
-    raw_id, name = row.id_number, _cell_text(row.name)
+    raw_id, name = row.id_number, cell_text(row.name)
     if isinstance(raw_id, int | float):
-        return RowResult(row.line, _cell_text(raw_id), name, False, MSG_NUMERIC_ID)
-    number = _cell_text(raw_id)
+        return RowResult(row.line, cell_text(raw_id), name, False, MSG_NUMERIC_ID)
+    number = cell_text(raw_id)
     key = normalize_id_number(number)
     if key in seen:
         message = f"与第{seen[key]}行的身份证号重复"

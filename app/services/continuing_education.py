@@ -15,18 +15,22 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from openpyxl import load_workbook
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.clock import to_naive_utc
+from app.documents.tabular import (
+    NOT_A_TABLE,
+    XLS_MAGIC,
+    UnreadableTable,
+    cell_text,
+    table_rows,
+)
 from app.models import Account, Application, ContinuingEducationRecord, DossierItem, ItemKind
 from app.services import audit
 from app.validators.identity import IdNumberError, check_id_number, normalize_id_number
@@ -43,12 +47,6 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_ROWS = 100_000
 #: an .xlsx is a zip: refuse archives that would inflate past this (zip bombs)
 _MAX_UNZIPPED = 200 * 1024 * 1024
-_XLSX_MAGIC = b"PK\x03\x04"
-#: Excel 97-2003 (.xls) files: a compound document openpyxl cannot read
-_XLS_MAGIC = b"\xd0\xcf\x11\xe0"
-#: files people pick by mistake (PDF, JPEG, PNG, GIF): never a table
-_NOT_A_TABLE = (b"%PDF", b"\xff\xd8\xff", b"\x89PNG", b"GIF8")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: ID numbers per IN (...) when looking up existing rows
 _CHUNK = 500
 AUDIT_EVENT = "continuing_education_imported"
@@ -129,53 +127,15 @@ class ImportReport:
 # -- reading the file ----------------------------------------------------------------------
 
 
-def _text(value: object) -> str:
-    return "" if value is None else str(value).strip()
-
-
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, tuple]]:
+def _rows(data: bytes) -> Iterator[tuple[int, tuple]]:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > _MAX_UNZIPPED:
-                raise ImportFileError(MSG_UNREADABLE)
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except ImportFileError:
-        raise
-    except Exception:  # openpyxl raises many kinds on a broken or foreign file
-        raise ImportFileError(MSG_UNREADABLE) from None
-    try:
-        sheet = book.worksheets[0]
-        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield line, tuple(values)
-    except ImportFileError:
-        raise
-    except Exception:
-        raise ImportFileError(MSG_UNREADABLE) from None
-    finally:
-        book.close()
-
-
-def _csv_rows(data: bytes) -> Iterator[tuple[int, tuple]]:
-    # Excel on Chinese Windows saves CSV in GB18030 (GBK); everything else in UTF-8
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportFileError(MSG_UNREADABLE)
-    if _CONTROL.search(text):  # a text file has no control characters but tab and newlines
-        raise ImportFileError(MSG_UNREADABLE)
-    try:
-        for line, values in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
-            yield line, tuple(values)
-    except csv.Error:
+        yield from table_rows(data, max_unzipped=_MAX_UNZIPPED)
+    except UnreadableTable:
         raise ImportFileError(MSG_UNREADABLE) from None
 
 
 def _header_positions(values: tuple) -> tuple[int, ...] | None:
-    texts = [_text(v).replace(" ", "").replace("\u3000", "") for v in values]
+    texts = [cell_text(v).replace(" ", "").replace("\u3000", "") for v in values]
     if not all(name in texts for name in HEADERS):
         return None
     return tuple(texts.index(name) for name in HEADERS)
@@ -185,14 +145,14 @@ def read_rows(data: bytes, max_rows: int | None = None) -> list[SourceRow]:
     """The data rows of a platform export; ImportFileError if the file is unusable."""
     if not data:
         raise ImportFileError(MSG_EMPTY)
-    if data.startswith(_XLS_MAGIC):
+    if data.startswith(XLS_MAGIC):
         raise ImportFileError(MSG_OLD_XLS)
-    if data.startswith(_NOT_A_TABLE):
+    if data.startswith(NOT_A_TABLE):
         raise ImportFileError(MSG_UNREADABLE)
-    source = _xlsx_rows(data) if data.startswith(_XLSX_MAGIC) else _csv_rows(data)
+    source = _rows(data)
     positions, leading, rows = None, 0, []
     for line, values in source:
-        if not any(_text(v) for v in values):
+        if not any(cell_text(v) for v in values):
             continue
         if positions is None:
             positions = _header_positions(values)
@@ -224,7 +184,7 @@ def _id_number(value: object, today: date) -> str:
     if isinstance(value, int | float):
         raise _RowError(MSG_NUMERIC_ID)
     try:
-        return check_id_number(_text(value), today).number
+        return check_id_number(cell_text(value), today).number
     except IdNumberError as exc:
         raise _RowError(exc.message) from None
 
@@ -232,7 +192,7 @@ def _id_number(value: object, today: date) -> str:
 def _year(value: object, today: date) -> int:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = _text(value).removesuffix("年度").removesuffix("年")
+    text = cell_text(value).removesuffix("年度").removesuffix("年")
     if not (text.isascii() and text.isdigit() and len(text) == 4):
         raise _RowError(MSG_YEAR)
     year = int(text)
@@ -244,7 +204,7 @@ def _year(value: object, today: date) -> int:
 
 
 def _hours(value: object, label: str) -> Decimal:
-    text = _text(value)
+    text = cell_text(value)
     if not text:
         raise _RowError(f"{label}不能为空")
     wrong = _RowError(f"{label}应为0-{MAX_HOURS}之间的数字，最多一位小数")
@@ -281,12 +241,12 @@ def _check(row: SourceRow, today: date) -> _Checked:
 
 
 def _shown(row: SourceRow) -> tuple[str, str, str, str]:
-    id_text = _text(row.id_number)
+    id_text = cell_text(row.id_number)
     return (
         normalize_id_number(id_text) if isinstance(row.id_number, str) else id_text,
-        _text(row.year),
-        _text(row.public_hours),
-        _text(row.professional_hours),
+        cell_text(row.year),
+        cell_text(row.public_hours),
+        cell_text(row.professional_hours),
     )
 
 
