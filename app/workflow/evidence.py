@@ -18,21 +18,21 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-# Kinds are named by their labels (the values of app.models.ItemKind), so this module needs no
-# model import.
-EDUCATION = "学习经历"
-CERTIFICATE = "专业技术资格证书"
-APPOINTMENT = "专业技术职务聘用证明"
-MATERIAL = "相关材料"
-WORK_HISTORY = "工作履历"
-SOCIETY = "参加学术团体（社会兼职）经历"
-EXPERIENCE = "专业技术工作经历"
-PAPER = "论文"
-BOOK = "论著"
-PROJECT = "课题（项目）"
-AWARD = "科技奖励、表彰奖励及称号"
-PATENT = "专利"
-OTHER = "其他业绩"
+from app.workflow.kinds import ItemKind
+
+EDUCATION = ItemKind.EDUCATION
+CERTIFICATE = ItemKind.CERTIFICATE
+APPOINTMENT = ItemKind.APPOINTMENT
+MATERIAL = ItemKind.MATERIAL
+WORK_HISTORY = ItemKind.WORK_HISTORY
+SOCIETY = ItemKind.SOCIETY
+EXPERIENCE = ItemKind.EXPERIENCE
+PAPER = ItemKind.PAPER
+BOOK = ItemKind.BOOK
+PROJECT = ItemKind.PROJECT
+AWARD = ItemKind.AWARD
+PATENT = ItemKind.PATENT
+OTHER = ItemKind.OTHER
 
 OTHER_PROOF = "其他佐证材料"
 GENERIC_PROOF = "佐证材料"
