@@ -207,7 +207,8 @@ def publicity_gate(session: Session, application: Application, now: datetime) ->
     if publicity is None:
         return PublicityGate(False, "尚未登记单位公示：请先登记公示情况，公示期满后再审核通过上报")
     today = now.astimezone(BEIJING).date()
-    calendar = calendar_for(session, range(publicity.starts_on.year, today.year + 1))
+    last_year = max(today.year, publicity.ends_on.year) + 1  # the period may reach into it
+    calendar = calendar_for(session, range(publicity.starts_on.year, last_year + 1))
     first_end = calendar.nth_workday_from(publicity.starts_on, batch.unit_publicity_days)
     if publicity.ends_on < first_end:
         return PublicityGate(
