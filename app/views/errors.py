@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
+
+from app.extensions import db
 
 MESSAGES = {
     400: "请求参数无效",
@@ -38,6 +41,12 @@ def register(app: Flask) -> None:
     def number_too_large(exc: OverflowError):
         # SQLite's driver refuses integers beyond 64 bits before any query runs
         return _render(400, "数值超出范围")
+
+    @app.errorhandler(DataError)
+    def value_out_of_range(exc: DataError):
+        # PostgreSQL refuses a number or text that does not fit its column; nothing was saved
+        db.session.rollback()
+        return _render(400, "输入的数值或文字超出允许的范围或长度")
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
