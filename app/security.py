@@ -42,6 +42,8 @@ _CAPTCHA_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 _USERNAME_LOG_MAX = 64
 SESSION_CAPTCHA = "captcha"
 SESSION_SEEN = "seen"
+#: seconds between two refreshes of the idle clock in the session cookie
+_SEEN_RESOLUTION = 60
 
 
 class AppSecurityManager(SecurityManager):
@@ -284,7 +286,10 @@ def _session_guard():
         end_session()
         flash("长时间未操作，登录已超时，请重新登录", "warning")
         return redirect(current_app.appbuilder.get_url_for_login)
-    session[SESSION_SEEN] = moment
+    if moment - seen >= _SEEN_RESOLUTION:
+        # rewriting the cookie on every request would let a slow parallel request (a thumbnail)
+        # overwrite a newer cookie: flash messages lost, even a logout undone
+        session[SESSION_SEEN] = moment
     if current_user.must_change_password and request.endpoint not in _FORCED_CHANGE_ALLOWED:
         return redirect(url_for("AppAuthView.initial_password"))
     return None

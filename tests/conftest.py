@@ -76,6 +76,9 @@ def _drop_everything(engine) -> None:
     meta = MetaData()
     meta.reflect(bind=engine)
     meta.drop_all(bind=engine)
+    if engine.dialect.name == "postgresql":  # the history trigger's function outlives its table
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP FUNCTION IF EXISTS application_history_append_only()")
 
 
 @pytest.fixture(scope="session")

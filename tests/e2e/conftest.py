@@ -25,7 +25,9 @@ CHROMIUM_ARGS = [
 class _ServerThread(threading.Thread):
     def __init__(self, app) -> None:
         super().__init__(daemon=True)
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        # in-memory SQLite is one connection shared by every thread: serve one request at a time
+        threaded = not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+        self.server = make_server("127.0.0.1", 0, app, threaded=threaded)
         self.port = self.server.server_port
 
     def run(self) -> None:
