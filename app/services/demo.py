@@ -73,6 +73,12 @@ class _DemoBuilder:
         self.units: dict[str, Unit] = {}
         self.committees: dict[str, Committee] = {}
         self.staff: dict[str, Account] = {}
+        #: short names for the demo staff's display names (建筑设计院经办人 ...)
+        self.short_names = {
+            entry["name"]: entry.get("short", entry["name"])
+            for key in ("departments", "units", "committees")
+            for entry in spec[key]
+        }
         self.applicant_count = 0
 
     def build(self) -> None:
@@ -172,8 +178,8 @@ class _DemoBuilder:
                 self._add_staff(username, f"专家{n}", Role.EXPERT, None, committee)
 
     def _add_staff(self, username, title, role, unit, committee=None) -> None:
-        place = committee.name if committee is not None else unit.name
-        name = f"{place[:6]}{title}" if role != Role.PROVINCE_ADMIN else title
+        place = self.short_names.get(committee.name if committee is not None else unit.name, "")
+        name = f"{place}{title}" if role != Role.PROVINCE_ADMIN else title
         self.staff[username] = create_account(
             self.session,
             username=username,
