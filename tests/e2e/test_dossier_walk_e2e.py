@@ -23,6 +23,7 @@ from app.validators.dossier import count_summary_chars
 from tests.conftest import FIXED_NOW
 from tests.dossier.shell_helpers import items_of, make_world, photo_jpeg
 from tests.e2e.conftest import login_in_browser
+from tests.e2e.steps import add_representative_paper, upload
 from tests.factories import PASSWORD
 from tests.items.support import files_of, jpeg, pdf
 
@@ -61,21 +62,6 @@ def _files(tmp_path) -> dict[str, str]:
         path.write_bytes(content)
         paths[name] = str(path)
     return paths
-
-
-def _upload(page: Page, button: str, files_and_parts: list[tuple[str, str]]) -> None:
-    """上传…: the dialog, 选择文件, each file's 材料类别 in the preview, 确定."""
-    page.get_by_role("button", name=button).click()
-    dialog = page.locator("#upload-dialog")
-    expect(dialog).to_be_visible()
-    dialog.get_by_label("选择文件").set_input_files([path for path, _ in files_and_parts])
-    previews = dialog.locator(".preview-item")
-    expect(previews).to_have_count(len(files_and_parts))
-    for index, (_, part) in enumerate(files_and_parts):
-        previews.nth(index).locator("select").select_option(value=part)
-    dialog.get_by_role("button", name="确定").click()
-    expect(dialog).to_be_hidden()
-    expect(page.locator("#pending-files tbody tr")).to_have_count(len(files_and_parts))
 
 
 def _complete_step(page: Page, number: int) -> None:
@@ -175,7 +161,7 @@ def _education(page: Page, files: dict[str, str]) -> None:
     page.wait_for_function(
         "document.querySelector('#required-parts').innerText.includes('电子注册备案表')"
     )
-    _upload(
+    upload(
         page,
         "上传学历及佐证材料",
         [
@@ -213,7 +199,7 @@ def _experience(page: Page, files: dict[str, str]) -> str:
     page.get_by_label("终止时间").fill("2019-06-30")
     page.get_by_label("工作内容").fill("主持兰州某综合楼结构设计，负责结构选型、计算和施工图审核")
     page.get_by_label("备注").fill("项目负责人")
-    _upload(page, "上传佐证材料", [(files["项目证明.jpg"], "佐证材料")])
+    upload(page, "上传佐证材料", [(files["项目证明.jpg"], "佐证材料")])
     page.get_by_role("button", name="保存").click()
     expect(page.locator(".alert-success").first).to_contain_text("已保存")
     entry = page.locator("section.item-list").first.locator("tr.item-row")
@@ -228,31 +214,7 @@ def _achievements(page: Page, files: dict[str, str]) -> None:
     """§4.4.1: a 论文 (代表作) with 封面, 主办单位页, 目录页, 正文."""
     _open_step(page, "4 业绩成果")
     expect(page.locator("h2.page-title")).to_have_text("4 业绩成果")
-    page.locator("#list-paper").get_by_role("link", name="新增").click()
-    page.get_by_label("论文题目").fill("高层建筑结构抗震设计研究")
-    page.get_by_label("刊物名称").fill("建筑结构")
-    page.get_by_label("ISSN").fill("1002-848X")
-    page.get_by_label("发表年份").fill("2020")
-    page.get_by_label("期号").fill("第5期")
-    page.get_by_label("本人排名").fill("1")
-    page.get_by_label("语种").select_option("中文")
-    page.get_by_label("代表作").check()
-    page.get_by_label("检索验证地址").fill("https://kns.cnki.net/kcms/detail/JZJG202005001.html")
-    page.get_by_label("业绩符合标准情况").select_option("最优")
-    _upload(
-        page,
-        "上传佐证材料",
-        [
-            (files["封面.jpg"], "封面"),
-            (files["主办单位页.jpg"], "主办单位页"),
-            (files["目录页.jpg"], "目录页"),
-            (files["正文.pdf"], "正文"),
-        ],
-    )
-    page.get_by_role("button", name="保存").click()
-    paper = page.locator("#list-paper tr.item-row").first
-    expect(paper).to_contain_text("高层建筑结构抗震设计研究")
-    expect(paper.locator(".file-thumbs li")).to_have_count(4)
+    add_representative_paper(page, files)
     _complete_step(page, 4)
 
 

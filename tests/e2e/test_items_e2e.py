@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from app.models import DossierItem, ItemKind, Section
 from tests.conftest import FIXED_NOW
 from tests.e2e.conftest import login_in_browser
+from tests.e2e.steps import add_representative_paper, upload
 from tests.factories import (
     PASSWORD,
     make_account,
@@ -50,19 +51,6 @@ def _scans(tmp_path):
     return paths
 
 
-def _upload(page, label, files_and_parts):
-    """上传…: open the dialog, 选择文件, give each file its part in the preview, 确定."""
-    page.get_by_role("button", name=label).click()
-    dialog = page.locator("#upload-dialog")
-    dialog.get_by_label("选择文件").set_input_files([path for path, _ in files_and_parts])
-    previews = dialog.locator(".preview-item")
-    expect(previews).to_have_count(len(files_and_parts))
-    for index, (_, part) in enumerate(files_and_parts):
-        previews.nth(index).locator("select").select_option(value=part)
-    dialog.get_by_role("button", name="确定").click()
-    expect(dialog).to_be_hidden()
-
-
 def test_fill_education_and_achievements_with_files(session, browser_page, applicant, tmp_path):
     account, application = applicant
     page = browser_page
@@ -88,7 +76,7 @@ def test_fill_education_and_achievements_with_files(session, browser_page, appli
     page.wait_for_function(
         "document.querySelector('#required-parts').innerText.includes('电子注册备案表')"
     )
-    _upload(
+    upload(
         page,
         "上传学历及佐证材料",
         [
@@ -115,31 +103,7 @@ def test_fill_education_and_achievements_with_files(session, browser_page, appli
 
     # 4 业绩成果: a 论文 with its parts
     page.get_by_role("link", name="4 业绩成果").first.click()
-    page.locator("#list-paper").get_by_role("link", name="新增").click()
-    page.get_by_label("论文题目").fill("高层建筑结构抗震设计研究")
-    page.get_by_label("刊物名称").fill("建筑结构")
-    page.get_by_label("ISSN").fill("1002-848X")
-    page.get_by_label("发表年份").fill("2020")
-    page.get_by_label("期号").fill("第5期")
-    page.get_by_label("本人排名").fill("1")
-    page.get_by_label("语种").select_option("中文")
-    page.get_by_label("代表作").check()
-    page.get_by_label("检索验证地址").fill("https://kns.cnki.net/kcms/detail/JZJG202005001.html")
-    page.get_by_label("业绩符合标准情况").select_option("最优")
-    _upload(
-        page,
-        "上传佐证材料",
-        [
-            (scans["封面.jpg"], "封面"),
-            (scans["主办单位页.jpg"], "主办单位页"),
-            (scans["目录页.jpg"], "目录页"),
-            (scans["正文.pdf"], "正文"),
-        ],
-    )
-    page.get_by_role("button", name="保存").click()
-    paper_row = page.locator("#list-paper tr.item-row").first
-    expect(paper_row).to_contain_text("高层建筑结构抗震设计研究")
-    expect(paper_row.locator(".file-thumbs li")).to_have_count(4)
+    add_representative_paper(page, scans)
     page.get_by_role("button", name="完成填报下一步").click()
 
     # back on 填报信息: the flags (引导旗) of 1, 2 and 4

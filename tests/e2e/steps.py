@@ -1,0 +1,43 @@
+"""Browser steps that several walks of the dossier share, by the manual's labels."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+PAPER_TITLE = "高层建筑结构抗震设计研究"
+
+
+def upload(page: Page, button: str, files_and_parts: list[tuple[str, str]]) -> None:
+    """上传…: the dialog, 选择文件, each file's 材料类别 in the preview, 确定."""
+    page.get_by_role("button", name=button).click()
+    dialog = page.locator("#upload-dialog")
+    expect(dialog).to_be_visible()
+    dialog.get_by_label("选择文件").set_input_files([path for path, _ in files_and_parts])
+    previews = dialog.locator(".preview-item")
+    expect(previews).to_have_count(len(files_and_parts))
+    for index, (_, part) in enumerate(files_and_parts):
+        previews.nth(index).locator("select").select_option(value=part)
+    dialog.get_by_role("button", name="确定").click()
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#pending-files tbody tr")).to_have_count(len(files_and_parts))
+
+
+def add_representative_paper(page: Page, files: dict[str, str]) -> None:
+    """§4.4.1 on the open 4 业绩成果 page: a 论文 (代表作) with 封面, 主办单位页, 目录页, 正文."""
+    page.locator("#list-paper").get_by_role("link", name="新增").click()
+    page.get_by_label("论文题目").fill(PAPER_TITLE)
+    page.get_by_label("刊物名称").fill("建筑结构")
+    page.get_by_label("ISSN").fill("1002-848X")
+    page.get_by_label("发表年份").fill("2020")
+    page.get_by_label("期号").fill("第5期")
+    page.get_by_label("本人排名").fill("1")
+    page.get_by_label("语种").select_option("中文")
+    page.get_by_label("代表作").check()
+    page.get_by_label("检索验证地址").fill("https://kns.cnki.net/kcms/detail/JZJG202005001.html")
+    page.get_by_label("业绩符合标准情况").select_option("最优")
+    parts = ("封面.jpg", "主办单位页.jpg", "目录页.jpg", "正文.pdf")
+    upload(page, "上传佐证材料", [(files[name], name.rsplit(".", 1)[0]) for name in parts])
+    page.get_by_role("button", name="保存").click()
+    paper = page.locator("#list-paper tr.item-row").first
+    expect(paper).to_contain_text(PAPER_TITLE)
+    expect(paper.locator(".file-thumbs li")).to_have_count(4)
