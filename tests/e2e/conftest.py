@@ -61,7 +61,7 @@ def _browser():
 @pytest.fixture
 def browser_page(_browser, live_server):
     context = _browser.new_context(locale="zh-CN", base_url=live_server)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(20_000)
     page = context.new_page()
     yield page
     context.close()
