@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_appbuilder import AppBuilder, ModelView, expose, has_access
+from flask_appbuilder.models.sqla.filters import FilterNotEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy import func, select
 
@@ -21,7 +22,7 @@ from app.models import (
 )
 from app.services.audit import EVENT_LABELS
 from app.views.base import RoleView
-from app.workflow.states import ApplicationStatus
+from app.workflow.states import ApplicationStatus, UnitType
 
 ADMIN_CATEGORY = "系统管理"
 
@@ -64,6 +65,10 @@ class AdminUnitView(_ReferenceView):
     list_title = show_title = add_title = edit_title = "单位"
     list_columns = ["code", "name", "type", "region", "parent"]
     add_columns = edit_columns = ["code", "name", "type", "region", "parent"]
+    #: only the province and departments can be parents: the select stays short at scale
+    add_form_query_rel_fields = edit_form_query_rel_fields = {
+        "parent": [["type", FilterNotEqual, UnitType.BASE]]
+    }
     search_columns = ["code", "name", "region"]
     order_columns = ["code", "name"]
     label_columns = {

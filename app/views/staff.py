@@ -20,6 +20,7 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.extensions import db
+from app.forms import options
 from app.models import Account, Committee, Unit
 from app.roles import STAFF_ROLES
 from app.services import accounts
@@ -130,7 +131,7 @@ class AdminStaffView(AccountPage):
     @has_access
     def add(self):
         form = StaffForm()
-        form.role.choices = [(r.name, r.value) for r in STAFF_ROLES]
+        form.role.choices = options((r.name, r.value) for r in STAFF_ROLES)
         form.committee.choices = _committee_choices()
         if form.validate_on_submit() and self._create(form):
             return redirect(url_for(".index"))

@@ -25,6 +25,7 @@ from wtforms.validators import DataRequired, Length
 
 from app.clock import BEIJING, now
 from app.extensions import db
+from app.forms import options
 from app.models import Account, Unit
 from app.roles import grantable_roles
 from app.services import account_import, accounts
@@ -287,7 +288,7 @@ class UnitAccountStaffView(_UnitScoped):
     @has_access
     def add(self):
         form, unit = StaffForm(), self.unit()
-        form.role.choices = [(r.name, r.value) for r in grantable_roles(Role.UNIT_ADMIN)]
+        form.role.choices = options((r.name, r.value) for r in grantable_roles(Role.UNIT_ADMIN))
         if form.validate_on_submit() and self._run(
             f"已创建账号 {form.username.data.strip().lower()}", self._create, form, unit
         ):

@@ -88,3 +88,15 @@ def test_admin_pages_are_the_province_admins_only(people, new_client, path):
             assert status == 200, path
         else:
             assert status in (302, 403), (path, role)
+
+
+def test_unit_form_offers_only_the_province_and_departments_as_parents(session, people, new_client):
+    from app.models import Unit
+    from app.workflow.states import UnitType
+
+    client = new_client()
+    login(client, people[Role.PROVINCE_ADMIN].username, PASSWORD)
+    html = client.get("/adminunitview/add").get_data(as_text=True)
+    for unit in session.query(Unit).all():
+        offered = f">{unit.name}</option>" in html
+        assert offered == (unit.type != UnitType.BASE), unit.name
