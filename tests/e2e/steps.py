@@ -7,6 +7,33 @@ from playwright.sync_api import Page, expect
 PAPER_TITLE = "高层建筑结构抗震设计研究"
 
 
+def choose(page: Page, label: str, option: str) -> None:
+    page.get_by_label(label, exact=True).select_option(label=option)
+
+
+def flag(page: Page, number: int):
+    """The 引导旗 over step ``number`` of 填报信息."""
+    return page.locator(f".dossier-steps li[data-section='{number}']").get_by_label("引导旗")
+
+
+def enter_base_info(page: Page, committee_name: str) -> None:
+    """§3: the five drop-downs (申报资格 by 申报系列, 申报专业 level by level), 进入申报, and the
+    填报信息 page with 评审进度 申报中 and the 预分配评委会."""
+    expect(page.locator("h2.page-title")).to_have_text("申报基础信息")
+    choose(page, "申报方式", "正常申报（评审正常）")
+    choose(page, "申报系列", "工程")
+    choose(page, "申报资格", "高级工程师")
+    choose(page, "申报专业（一级）", "工学")
+    choose(page, "申报专业（二级）", "建设工程")
+    choose(page, "申报专业（三级）", "土木工程")
+    expect(page.locator("#specialty-path")).to_have_text("已选：工学》建设工程》土木工程")
+    choose(page, "有效范围", "全省有效")
+    page.get_by_role("button", name="进入申报").click()
+    expect(page.locator("h2.page-title")).to_have_text("填报信息")
+    expect(page.locator("#review-status")).to_have_text("申报中")
+    expect(page.locator("#committee-name")).to_have_text(committee_name)
+
+
 def upload(page: Page, button: str, files_and_parts: list[tuple[str, str]]) -> None:
     """上传…: the dialog, 选择文件, each file's 材料类别 in the preview, 确定."""
     page.get_by_role("button", name=button).click()

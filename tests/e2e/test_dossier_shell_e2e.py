@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from app.validators.dossier import count_summary_chars
 from tests.dossier.shell_helpers import make_world, photo_jpeg
 from tests.e2e.conftest import login_in_browser
+from tests.e2e.steps import choose, enter_base_info, flag
 from tests.factories import PASSWORD
 from tests.files.file_corpus import pdf
 
@@ -26,35 +27,13 @@ SAMPLES = [
 ]
 
 
-def choose(page: Page, label: str, option: str) -> None:
-    page.get_by_label(label, exact=True).select_option(label=option)
-
-
-def flag_on(page: Page, number: int):
-    return page.locator(f'.dossier-steps li[data-section="{number}"] .flag')
-
-
 def test_enter_fill_basic_info_and_summary(session, browser_page: Page, tmp_path):
     world = make_world(session)
     page = browser_page
     login_in_browser(page, world.applicant.username, PASSWORD)
 
     # 3 基础信息: the drop-downs cascade (申报资格 by 申报系列, 申报专业 level by level)
-    expect(page.locator("h2.page-title")).to_have_text("申报基础信息")
-    choose(page, "申报方式", "正常申报（评审正常）")
-    choose(page, "申报系列", "工程")
-    choose(page, "申报资格", "高级工程师")
-    choose(page, "申报专业（一级）", "工学")
-    choose(page, "申报专业（二级）", "建设工程")
-    choose(page, "申报专业（三级）", "土木工程")
-    expect(page.locator("#specialty-path")).to_have_text("已选：工学》建设工程》土木工程")
-    choose(page, "有效范围", "全省有效")
-    page.get_by_role("button", name="进入申报").click()
-
-    # 填报信息: 评审进度 申报中 and the 预分配评委会
-    expect(page.locator("h2.page-title")).to_have_text("填报信息")
-    expect(page.locator("#review-status")).to_have_text("申报中")
-    expect(page.locator("#committee-name")).to_have_text(world.committee.name)
+    enter_base_info(page, world.committee.name)
     page.get_by_role("link", name="申报信息").click()
     expect(page.locator("table.base-info")).to_contain_text("工学》建设工程》土木工程")
     page.get_by_role("link", name="返回").click()
@@ -107,8 +86,8 @@ def test_enter_fill_basic_info_and_summary(session, browser_page: Page, tmp_path
     # 完成填报下一步: back to 填报信息 with the 引导旗 on 1 基本信息
     page.get_by_role("button", name=re.compile("完成填(报|写)下一步")).click()
     expect(page.locator("h2.page-title")).to_have_text("填报信息")
-    expect(flag_on(page, 1)).to_be_visible()
-    expect(flag_on(page, 5)).to_have_count(0)
+    expect(flag(page, 1)).to_be_visible()
+    expect(flag(page, 5)).to_have_count(0)
 
     # 4.5 小结: the live count agrees with the server's rule
     page.get_by_role("link", name="5 小结").click()
@@ -133,8 +112,8 @@ def test_enter_fill_basic_info_and_summary(session, browser_page: Page, tmp_path
     expect(page.locator("#summary-count")).to_have_class(re.compile("in-range"))
     page.get_by_role("button", name="完成填报").click()
     expect(page.locator("h2.page-title")).to_have_text("填报信息")
-    expect(flag_on(page, 1)).to_be_visible()
-    expect(flag_on(page, 5)).to_be_visible()
+    expect(flag(page, 1)).to_be_visible()
+    expect(flag(page, 5)).to_be_visible()
 
     # the saved text is the draft now: nothing is "restored" any more
     page.get_by_role("link", name="5 小结").click()

@@ -23,7 +23,7 @@ from app.validators.dossier import count_summary_chars
 from tests.conftest import FIXED_NOW
 from tests.dossier.shell_helpers import items_of, make_world, photo_jpeg
 from tests.e2e.conftest import login_in_browser
-from tests.e2e.steps import add_representative_paper, upload
+from tests.e2e.steps import add_representative_paper, enter_base_info, flag, upload
 from tests.factories import PASSWORD
 from tests.items.support import files_of, jpeg, pdf
 
@@ -34,14 +34,6 @@ SUMMARY = (
     "本人自参加工作以来一直从事建筑结构设计工作，主持完成多项大型公共建筑和高层住宅的结构设计，"
     "在抗震设计、深基坑支护和装配式结构方面积累了丰富经验，取得了较好的经济效益和社会效益。"
 ) * 8
-
-
-def _choose(page: Page, label: str, option: str) -> None:
-    page.get_by_label(label, exact=True).select_option(label=option)
-
-
-def _flag(page: Page, number: int):
-    return page.locator(f".dossier-steps li[data-section='{number}']").get_by_label("引导旗")
 
 
 def _files(tmp_path) -> dict[str, str]:
@@ -69,7 +61,7 @@ def _complete_step(page: Page, number: int) -> None:
     page.get_by_role("button", name=DONE).click()
     page.wait_for_url("**/applicant/")
     expect(page.locator("h2.page-title")).to_have_text("填报信息")
-    expect(_flag(page, number)).to_have_count(1)
+    expect(flag(page, number)).to_have_count(1)
 
 
 def _open_step(page: Page, label: str) -> None:
@@ -78,21 +70,9 @@ def _open_step(page: Page, label: str) -> None:
 
 def _base_info(page: Page, world) -> None:
     """§3: the five drop-downs (申报资格 by 申报系列, 申报专业 level by level), 进入申报."""
-    expect(page.locator("h2.page-title")).to_have_text("申报基础信息")
-    _choose(page, "申报方式", "正常申报（评审正常）")
-    _choose(page, "申报系列", "工程")
-    _choose(page, "申报资格", "高级工程师")
-    _choose(page, "申报专业（一级）", "工学")
-    _choose(page, "申报专业（二级）", "建设工程")
-    _choose(page, "申报专业（三级）", "土木工程")
-    expect(page.locator("#specialty-path")).to_have_text("已选：工学》建设工程》土木工程")
-    _choose(page, "有效范围", "全省有效")
-    page.get_by_role("button", name="进入申报").click()
-    expect(page.locator("h2.page-title")).to_have_text("填报信息")
-    expect(page.locator("#review-status")).to_have_text("申报中")
-    expect(page.locator("#committee-name")).to_have_text(world.committee.name)
+    enter_base_info(page, world.committee.name)
     for number in range(1, 6):
-        expect(_flag(page, number)).to_have_count(0)
+        expect(flag(page, number)).to_have_count(0)
 
 
 def _basic_info(page: Page, files: dict[str, str]) -> None:
@@ -229,7 +209,7 @@ def _summary(page: Page, text: str) -> None:
     expect(count).to_have_class(re.compile("in-range"))
     page.get_by_role("button", name="完成填报", exact=True).click()
     page.wait_for_url("**/applicant/")
-    expect(_flag(page, 5)).to_have_count(1)
+    expect(flag(page, 5)).to_have_count(1)
 
 
 def test_walk_the_whole_dossier_and_see_all_five_flags(session, browser_page: Page, tmp_path):
@@ -260,7 +240,7 @@ def test_walk_the_whole_dossier_and_see_all_five_flags(session, browser_page: Pa
     # 填报信息: every step carries its 引导旗
     page.goto("/applicant/")
     for step in range(1, 6):
-        expect(_flag(page, step)).to_have_count(1)
+        expect(flag(page, step)).to_have_count(1)
 
     # what the pages saved (read back only)
     session.expire_all()
