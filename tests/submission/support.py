@@ -28,6 +28,7 @@ from app.services.basic_info import PROOF_PART
 from app.services.scopes import actor_for
 from app.workflow.states import Action, ApplicationStatus, Role
 from tests.conftest import FIXED_NOW
+from tests.dossier.shell_helpers import personal_form
 from tests.factories import (
     PASSWORD,
     Org,
@@ -43,17 +44,9 @@ from tests.items.support import add_item
 
 SUMMARY = ("本人长期从事建筑结构设计工作，主持完成多项大型公共建筑的结构设计。" * 20)[:575]
 ALL_STEPS = sum(1 << section.value for section in Section)
+#: 个人信息 as stored: the form's fields (without its buttons) plus one 优秀 year
 PERSONAL = {
-    "ethnicity": "汉族",
-    "political_status": "中共党员",
-    "mobile": "13893100001",
-    "email": "zhang@example.cn",
-    "work_start": "2008-07-01",
-    "current_specialty": "结构设计",
-    "current_title": "工程师",
-    "title_date": "2015-12-20",
-    "current_post": "工程师",
-    "post_date": "2016-01-01",
+    **{k: v for k, v in personal_form().items() if k not in ("assessment_mode", "save")},
     "excellent_years": [2019],
 }
 #: the files a 2002+ degree needs (manual §1.4 (二) 1 (1))
