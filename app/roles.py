@@ -27,7 +27,15 @@ def _grants(view_pattern: str, *menus: str) -> list[list[str]]:
 
 #: the province admin uses every view but the ones that act as one person in the workflow
 _NOT_PERSONAL = r"^(?!(?:Applicant|UnitAccount|Review|Committee|Expert)\w*View$).*$"
-_PERSONAL_MENUS = ("填报信息", "申报人账号", "单位人员账号", "审查推荐", "评委会受理", "评审会议")
+_PERSONAL_MENUS = (
+    "填报信息",
+    "申报人账号",
+    "单位人员账号",
+    "审查推荐",
+    "评委会受理",
+    "会议管理",
+    "评审会议",
+)
 _NOT_PERSONAL_MENU = rf"^(?!(?:{'|'.join(_PERSONAL_MENUS)})$).*$"
 _REVIEWER = _grants(r"Review\w*View", "审查推荐")
 
@@ -39,7 +47,7 @@ FAB_ROLES: dict[str, list[list[str]]] = {
     Role.UNIT_LEADER.value: _REVIEWER,
     Role.DEPT_HANDLER.value: _REVIEWER,
     Role.DEPT_LEADER.value: _REVIEWER,
-    Role.COMMITTEE_SECRETARY.value: _grants(r"Committee\w*View", "评委会受理"),
+    Role.COMMITTEE_SECRETARY.value: _grants(r"Committee\w*View", "评委会受理", "会议管理"),
     Role.EXPERT.value: _grants(r"Expert\w*View", "评审会议"),
     PUBLIC_ROLE: [],
 }

@@ -14,6 +14,7 @@ from app.models.committee import Batch, BatchCommitteeOverride, Committee
 from app.models.dossier import Application, ApplicationHistory
 from app.models.education import ContinuingEducationRecord
 from app.models.items import Attachment, DossierItem, ItemKind, Section
+from app.models.meeting import MeetingApplication, MeetingBallot, MeetingExpert, ReviewMeeting
 from app.models.org import Account, Unit
 from app.models.review import MailState, Notification, UnitPublicity, WorkdayOverride
 from app.models.security import LoginChallenge
@@ -41,6 +42,10 @@ __all__ = [
     "Specialty",
     "SubmissionSnapshot",
     "MailState",
+    "MeetingApplication",
+    "MeetingBallot",
+    "MeetingExpert",
+    "ReviewMeeting",
     "Notification",
     "Unit",
     "UnitPublicity",

@@ -43,6 +43,11 @@ class Committee(Model):
     __tablename__ = "committee"
     __table_args__ = (
         CheckConstraint("paper_min >= 0 AND paper_max >= paper_min", name="ck_committee_papers"),
+        CheckConstraint(
+            "quorum_numerator > 0 AND quorum_denominator >= quorum_numerator"
+            " AND pass_numerator > 0 AND pass_denominator >= pass_numerator",
+            name="ck_committee_vote_ratios",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,6 +58,11 @@ class Committee(Model):
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
     paper_min: Mapped[int] = mapped_column(Integer, default=3)
     paper_max: Mapped[int] = mapped_column(Integer, default=5)
+    #: a vote counts when attendance ≥ quorum (2/3) and passes with 同意 ≥ pass (2/3) of those present
+    quorum_numerator: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    quorum_denominator: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    pass_numerator: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    pass_denominator: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
 
     organiser: Mapped[Unit] = relationship(foreign_keys=[organiser_id])
     org_root: Mapped[Unit | None] = relationship(foreign_keys=[org_root_id])

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Application, Attachment, DossierItem
 from app.services.dossier import require_editable
+from app.services.scopes import scope_condition
 from app.storage import FileStore, LocalFileStore
 from app.validators.files import (
     MAX_ATTACHMENT_BYTES,
@@ -357,18 +358,19 @@ def _load(store: FileStore, row: Attachment) -> ValidatedFile:
 
 
 def attachment_for(session: Session, actor: Actor, attachment_id: int) -> Attachment:
-    """The file if ``actor`` may see its dossier (workflow ``can_view``), else AttachmentNotFound.
+    """The file if ``actor`` may see its dossier, else AttachmentNotFound.
 
     The applicant sees their own; unit and department staff their scope's submitted dossiers;
-    a committee secretary the dossiers routed to the committee; the province admin all.
-    Experts see none here (they will reach files through their meeting assignments).
+    a committee secretary the dossiers routed to the committee; a drawn expert the dossiers of
+    their open meetings they are not recused for; the province admin all. The row must pass
+    both the SQL scope and the workflow's ``can_view``.
     """
     stmt = (
         select(Attachment, Application)
         .join(Application, Attachment.application_id == Application.id)
-        .where(Attachment.id == attachment_id)
+        .where(Attachment.id == attachment_id, scope_condition(actor))
     )
     found = session.execute(stmt).first()
-    if found is None or not permissions.can_view(found[1], actor):
+    if found is None or not permissions.can_view(found[1], actor, drawn=True):
         raise AttachmentNotFound(attachment_id)
     return found[0]

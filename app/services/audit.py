@@ -31,6 +31,10 @@ EVENT_LABELS = {
     "account_enabled": "启用账号",
     "account_unlocked": "解除锁定",
     "accounts_imported": "批量导入账号",
+    "meeting_created": "创建评审会议",
+    "experts_drawn": "抽取评审专家",
+    "voting_started": "开始表决",
+    "meeting_closed": "结束表决",
 }
 
 _NAME_MAX = 128

@@ -114,6 +114,16 @@ def return_for_revision(session, actor, actor_name, application_id, now, *, reas
     )
 
 
+def accept(session: Session, actor: Actor, actor_name: str, application_id: int, now: datetime):
+    """受理 by the committee secretary: the dossier goes to 评审中."""
+    return _act(session, actor, actor_name, application_id, now, transitions.accept)
+
+
+def refuse(session, actor, actor_name, application_id, now, *, reason):
+    """不予受理, with the reason the applicant reads."""
+    return _act(session, actor, actor_name, application_id, now, transitions.refuse, reason=reason)
+
+
 def bulk_approve(session, actor, actor_name, ids, now) -> list[tuple[int, str | None]]:
     """Each row passes or is refused on its own; a refused row leaves nothing half-done."""
     results = []

@@ -6,12 +6,21 @@ actor's scope can never reach a page.
 
 from __future__ import annotations
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
-from app.models import Account, Application, Unit
+from app.models import (
+    Account,
+    Application,
+    MeetingApplication,
+    MeetingBallot,
+    MeetingExpert,
+    ReviewMeeting,
+    Unit,
+)
 from app.workflow.actors import Actor
 from app.workflow.states import STAGE_HOLDER, ApplicationStatus, ReviewStage, Role, UnitType
+from app.workflow.voting import OPEN_MEETING_STATUSES
 
 _UNIT_ROLES = {Role.UNIT_ADMIN, Role.UNIT_HANDLER, Role.UNIT_LEADER}
 _DEPT_ROLES = {Role.DEPT_HANDLER, Role.DEPT_LEADER}
@@ -56,26 +65,65 @@ def _with_base_info(stmt: Select) -> Select:
 
 def visible_applications(actor: Actor) -> Select:
     """Applications the actor may open, newest first."""
-    stmt = select(Application).order_by(Application.id.desc())
+    stmt = select(Application).where(scope_condition(actor)).order_by(Application.id.desc())
+    return _with_base_info(stmt)
+
+
+def scope_condition(actor: Actor) -> ColumnElement[bool]:
+    """The SQL side of ``permissions.can_view``: which application rows the actor may see."""
     role = actor.role
     # a draft is the applicant's own until 提交审核
     submitted = Application.status != ApplicationStatus.DRAFTING
     if role == Role.PROVINCE_ADMIN:
-        condition = None
-    elif role == Role.APPLICANT:
-        condition = Application.applicant_id == actor.user_id
-    elif role in _UNIT_ROLES:
-        condition = (Application.unit_id == actor.unit_id) & submitted
-    elif role in _DEPT_ROLES:
-        condition = (Application.department_id == actor.department_id) & submitted
-    elif role == Role.COMMITTEE_SECRETARY:
-        condition = (Application.committee_id == actor.committee_id) & (
+        return true()
+    if role == Role.APPLICANT:
+        return Application.applicant_id == actor.user_id
+    if role in _UNIT_ROLES:
+        return (Application.unit_id == actor.unit_id) & submitted
+    if role in _DEPT_ROLES:
+        return (Application.department_id == actor.department_id) & submitted
+    if role == Role.COMMITTEE_SECRETARY:
+        return (Application.committee_id == actor.committee_id) & (
             (Application.stage == ReviewStage.COMMITTEE_INTAKE)
             | Application.status.in_(_COMMITTEE_STATUSES)
         )
-    else:
-        condition = false()
-    return _with_base_info(stmt if condition is None else stmt.where(condition))
+    if role == Role.EXPERT:
+        return expert_condition(actor)
+    return false()
+
+
+def expert_condition(actor: Actor) -> ColumnElement[bool]:
+    """评审中 dossiers routed to an open meeting the expert is drawn for, unless recused.
+
+    Recused: the expert's unit is the applicant's unit or its 主管部门, or the expert declared a
+    conflict with the dossier in that meeting (workflow.voting.is_recused).
+    """
+    declared = exists().where(
+        MeetingBallot.meeting_id == MeetingApplication.meeting_id,
+        MeetingBallot.application_id == MeetingApplication.application_id,
+        MeetingBallot.expert_id == actor.user_id,
+        MeetingBallot.recused.is_(True),
+    )
+    routed = (
+        select(MeetingApplication.application_id)
+        .join(ReviewMeeting, ReviewMeeting.id == MeetingApplication.meeting_id)
+        .join(MeetingExpert, MeetingExpert.meeting_id == ReviewMeeting.id)
+        .where(
+            MeetingExpert.expert_id == actor.user_id,
+            ReviewMeeting.status.in_(OPEN_MEETING_STATUSES),
+            ~declared,
+        )
+    )
+    condition = and_(Application.status == ApplicationStatus.EVALUATING, Application.id.in_(routed))
+    own_unit = actor.unit_id or actor.department_id
+    if own_unit is not None:
+        # department_id is NULL for units without 主管部门: keep NOT(...) away from NULL
+        in_department = and_(
+            Application.department_id.is_not(None), Application.department_id == own_unit
+        )
+        same_unit = or_(Application.unit_id == own_unit, in_department)
+        condition = and_(condition, ~same_unit)
+    return condition
 
 
 def review_queue(actor: Actor) -> Select:

@@ -111,7 +111,9 @@ def is_stage_holder(app: Any, actor: Actor) -> bool:
     )
 
 
-def can_view(app: Any, actor: Actor) -> bool:
+def can_view(app: Any, actor: Actor, *, drawn: bool = False) -> bool:
+    """``drawn``: the actor is an expert drawn for an open meeting the dossier is routed to, and
+    not recused for it (established in SQL by app.services.scopes)."""
     role = actor.role
     if role == Role.PROVINCE_ADMIN:
         return True
@@ -122,7 +124,9 @@ def can_view(app: Any, actor: Actor) -> bool:
         return app.status != ApplicationStatus.DRAFTING and in_scope(app, actor)
     if role == Role.COMMITTEE_SECRETARY:
         return _reached_committee(app) and in_scope(app, actor)
-    return False  # 评审专家 see dossiers through their meeting assignments
+    if role == Role.EXPERT:
+        return drawn and app.status == ApplicationStatus.EVALUATING
+    return False
 
 
 def _reached_committee(app: Any) -> bool:

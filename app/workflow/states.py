@@ -88,6 +88,41 @@ class Action(str, Enum):
         return self.value
 
 
+class MeetingStatus(str, Enum):
+    """A review meeting (评审会议): prepared, then voting, then closed."""
+
+    PREPARING = "筹备中"
+    VOTING = "表决中"
+    CLOSED = "已结束"
+
+    @property
+    def label(self) -> str:
+        return self.value
+
+
+class VoteChoice(str, Enum):
+    AGREE = "同意"
+    DISAGREE = "不同意"
+    ABSTAIN = "弃权"
+
+    @property
+    def label(self) -> str:
+        return self.value
+
+
+class VoteOutcome(str, Enum):
+    """What a closed meeting decided for one dossier."""
+
+    PASSED = "通过"
+    FAILED = "未通过"
+    #: too few experts attended for this dossier: it stays 评审中 for another meeting
+    NO_QUORUM = "表决无效"
+
+    @property
+    def label(self) -> str:
+        return self.value
+
+
 class UnitType(str, Enum):
     PROVINCE = "省"
     DEPARTMENT = "主管部门"
