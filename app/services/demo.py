@@ -6,6 +6,7 @@ Every demo dossier reaches its status by the same transitions people make (进�
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -24,14 +25,14 @@ from app.models import (
     Unit,
     ValidityScope,
 )
-from app.services import submission
+from app.services import meetings, submission
 from app.services.accounts import create_account
 from app.services.applications import enter_application, perform
 from app.services.catalog import read_data
 from app.services.scopes import actor_for
 from app.validators.identity import complete_id_number
 from app.workflow import transitions
-from app.workflow.states import ApplicationStatus, ReviewStage, Role, UnitType
+from app.workflow.states import ApplicationStatus, ReviewStage, Role, UnitType, VoteChoice
 
 S = ApplicationStatus
 STEP = timedelta(hours=5)
@@ -80,6 +81,8 @@ class _DemoBuilder:
             for entry in spec[key]
         }
         self.applicant_count = 0
+        #: per committee code, the accepted dossiers and the status each is to reach
+        self.evaluating: dict[str, list[tuple[Application, ApplicationStatus]]] = {}
 
     def build(self) -> None:
         self._organisation()
@@ -88,6 +91,8 @@ class _DemoBuilder:
         self._staff()
         for index, entry in enumerate(self.spec["applicants"]):
             self._applicant(index, entry)
+        for code, dossiers in self.evaluating.items():
+            _DemoMeetings(self, code, dossiers).run()
         for entry in self.spec["committees"]:
             self.committees[entry["code"]].is_open = entry.get("open", True)
         self.session.flush()
@@ -286,11 +291,8 @@ class _DossierDriver:
             self._move(secretary, transitions.refuse, reason="申报人任现职年限不符合申报条件")
             return
         self._move(secretary, transitions.accept)
-        if self.target == S.EVALUATING:
-            return
-        self._move(secretary, transitions.close_vote, passed=self.target != S.FAILED)
-        if self.target == S.CERTIFIED:
-            self._move(secretary, transitions.issue_certificate, publicity_done=True)
+        # votes happen in the committees' meetings, once every dossier has been accepted
+        self.b.evaluating.setdefault(self._committee_code(), []).append((self.app, self.target))
 
     def _holder(self, stage: ReviewStage) -> Account:
         unit = self.account.unit
@@ -300,9 +302,12 @@ class _DossierDriver:
         return self.b.staff[f"{place.code}_{_STAGE_ROLE_SUFFIX[stage]}"]
 
     def _secretary(self) -> Account:
+        return self.b.staff[f"{self._committee_code()}_ms"]
+
+    def _committee_code(self) -> str:
         for code, committee in self.b.committees.items():
             if committee.id == self.app.committee_id:
-                return self.b.staff[f"{code}_ms"]
+                return code
         raise LookupError(self.app.committee_id)
 
     def _move(self, account: Account, move, **inputs) -> None:
@@ -315,3 +320,69 @@ def _window(session: Session):
     from app.services.applications import batch_window, current_batch
 
     return batch_window(current_batch(session))
+
+
+class _DemoMeetings:
+    """One committee's meetings: a closed one that voted (公示中, 已发证, 未通过) and an open
+    one in 表决中 holding the dossiers still 评审中, so the demo experts have work."""
+
+    def __init__(self, builder: _DemoBuilder, code: str, dossiers) -> None:
+        self.b = builder
+        self.secretary = builder.staff[f"{code}_ms"]
+        self.actor = actor_for(self.secretary)
+        self.experts = [builder.staff[u] for u in builder.spec["experts"].get(code, [])]
+        self.dossiers = dossiers
+        self.rng = random.Random(code)
+
+    def run(self) -> None:
+        decided = [(a, t) for a, t in self.dossiers if t != S.EVALUATING]
+        waiting = [a for a, t in self.dossiers if t == S.EVALUATING]
+        if decided:
+            meeting = self._open("第一次评审会", [a for a, _ in decided], days_ago=3)
+            for application, target in decided:
+                choice = VoteChoice.DISAGREE if target == S.FAILED else VoteChoice.AGREE
+                for expert in self.experts:
+                    meetings.cast_vote(
+                        self.b.session,
+                        actor_for(expert),
+                        meeting.id,
+                        application.id,
+                        choice,
+                        self._when(3),
+                    )
+            meetings.close_meeting(
+                self.b.session, self.actor, self.secretary, meeting.id, self._when(3)
+            )
+            for application, target in decided:
+                if target == S.CERTIFIED:
+                    perform(
+                        self.b.session,
+                        application,
+                        self.actor,
+                        self.secretary.name,
+                        transitions.issue_certificate,
+                        self._when(1),
+                        publicity_done=True,
+                    )
+        if waiting:
+            self._open("第二次评审会", waiting, days_ago=0)
+
+    def _when(self, days_ago: int) -> datetime:
+        return self.b.now - timedelta(days=days_ago)
+
+    def _open(self, name: str, applications, *, days_ago: int):
+        session, now = self.b.session, self._when(days_ago)
+        meeting = meetings.create_meeting(
+            session,
+            self.actor,
+            self.secretary,
+            name=f"{self.b.now.year}年{name}",
+            held_on=now.astimezone(BEIJING).date(),
+            place="评委会会议室",
+            size=len(self.experts),
+        )
+        meetings.add_dossiers(session, self.actor, meeting.id, [a.id for a in applications])
+        meetings.draw(session, self.actor, self.secretary, meeting.id, now, rng=self.rng)
+        present = [e.id for e in self.experts]
+        meetings.start_voting(session, self.actor, self.secretary, meeting.id, present, now)
+        return meeting

@@ -6,6 +6,7 @@ from flask_appbuilder import AppBuilder, ModelView, expose, has_access
 from flask_appbuilder.models.sqla.filters import FilterNotEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy import func, select
+from wtforms.validators import NumberRange, ValidationError
 
 from app.extensions import db
 from app.models import (
@@ -140,6 +141,21 @@ class AdminSpecialtyView(_ReferenceView):
     }
 
 
+_RATIO_RANGE = NumberRange(1, 100, message="比例的分子和分母须为1-100的整数")
+
+
+def _not_above(other: str):
+    def check(form, field) -> None:
+        if (
+            field.data is not None
+            and form[other].data is not None
+            and field.data > form[other].data
+        ):
+            raise ValidationError("分子不能大于分母")
+
+    return check
+
+
 class AdminCommitteeView(_ReferenceView):
     datamodel = SQLAInterface(Committee)
     list_title = show_title = add_title = edit_title = "评委会"
@@ -155,7 +171,17 @@ class AdminCommitteeView(_ReferenceView):
         "scopes",
         "paper_min",
         "paper_max",
+        "quorum_numerator",
+        "quorum_denominator",
+        "pass_numerator",
+        "pass_denominator",
     ]
+    validators_columns = {
+        "quorum_numerator": [_RATIO_RANGE, _not_above("quorum_denominator")],
+        "quorum_denominator": [_RATIO_RANGE],
+        "pass_numerator": [_RATIO_RANGE, _not_above("pass_denominator")],
+        "pass_denominator": [_RATIO_RANGE],
+    }
     search_columns = ["name", "is_open"]
     order_columns = ["name"]
     label_columns = {
@@ -169,6 +195,14 @@ class AdminCommitteeView(_ReferenceView):
         "specialties": "受理专业",
         "paper_min": "论文最少篇数",
         "paper_max": "论文最多篇数",
+        "quorum_numerator": "出席比例（分子）",
+        "quorum_denominator": "出席比例（分母）",
+        "pass_numerator": "通过比例（分子）",
+        "pass_denominator": "通过比例（分母）",
+    }
+    description_columns = {
+        "quorum_numerator": "表决有效须出席专家不少于应到专家的该比例，默认 2/3",
+        "pass_numerator": "同意票不少于出席专家的该比例为通过，默认 2/3（人社部令第40号）",
     }
 
 

@@ -120,3 +120,40 @@ def test_readme_lists_the_demo_applicants_as_they_are(demo):
             assert row["password"] == row["id"][-8:]
         else:
             assert row["status"] == application.status_label
+
+
+def test_demo_votes_went_through_meetings_and_experts_have_work(demo, new_client):
+    from app.models import MeetingApplication, ReviewMeeting
+    from app.workflow.states import MeetingStatus, VoteOutcome
+
+    decided = demo.scalars(
+        select(Application).where(
+            Application.status.in_(
+                [ApplicationStatus.PUBLICITY, ApplicationStatus.CERTIFIED, ApplicationStatus.FAILED]
+            )
+        )
+    ).all()
+    outcomes = {
+        row.application_id: row.outcome
+        for row in demo.scalars(
+            select(MeetingApplication).where(MeetingApplication.outcome.is_not(None))
+        )
+    }
+    for application in decided:
+        expected = (
+            VoteOutcome.FAILED
+            if application.status == ApplicationStatus.FAILED
+            else VoteOutcome.PASSED
+        )
+        assert outcomes[application.id] == expected
+    voting = demo.scalars(
+        select(ReviewMeeting).where(ReviewMeeting.status == MeetingStatus.VOTING)
+    ).all()
+    assert voting
+    client = new_client()
+    assert login(client, "wsgj_zj1", DEMO_PASSWORD).status_code == 302
+    home = client.get("/expert/").get_data(as_text=True)
+    meeting = next(m for m in voting if m.committee.name == "甘肃省卫生系列高级职称评审委员会")
+    assert meeting.name in home
+    page = client.get(f"/expert/meetings/{meeting.id}").get_data(as_text=True)
+    assert "黄文斌" in page
