@@ -143,14 +143,19 @@ def _check_font_file(path: str) -> None:
         raise FontUnavailable(f"{path} is not a TrueType/OpenType font")
 
 
-def build_receipt(receipt: Receipt, font_path: str) -> bytes:
-    """The receipt as PDF bytes; FontUnavailable when the font cannot be loaded."""
+def with_cjk_font(pdf: FPDF, font_path: str) -> FPDF:
+    """Load the CJK font as family ``cjk``; FontUnavailable when it cannot be loaded."""
     _check_font_file(font_path)
-    pdf = _ReceiptPDF(format="A4")
     try:
         pdf.add_font(_FAMILY, fname=font_path, collection_font_number=_collection_index(font_path))
     except Exception as exc:  # fpdf2 and fontTools raise many kinds on a bad file
         raise FontUnavailable(str(exc)) from exc
+    return pdf
+
+
+def build_receipt(receipt: Receipt, font_path: str) -> bytes:
+    """The receipt as PDF bytes; FontUnavailable when the font cannot be loaded."""
+    pdf = with_cjk_font(_ReceiptPDF(format="A4"), font_path)
     pdf.set_title(TITLE)
     pdf.set_creator(SYSTEM)
     pdf.set_margins(15, 15, 15)

@@ -10,6 +10,7 @@ from app.models.catalog import (
     Specialty,
     ValidityScope,
 )
+from app.models.certificate import Certificate, ResultPublicity
 from app.models.committee import Batch, BatchCommitteeOverride, Committee
 from app.models.dossier import Application, ApplicationHistory
 from app.models.education import ContinuingEducationRecord
@@ -27,6 +28,7 @@ __all__ = [
     "ApplicationHistory",
     "AuditEvent",
     "Batch",
+    "Certificate",
     "BatchCommitteeOverride",
     "Committee",
     "ContinuingEducationRecord",
@@ -36,6 +38,7 @@ __all__ = [
     "LoginChallenge",
     "OptionKind",
     "Qualification",
+    "ResultPublicity",
     "Section",
     "Series",
     "SeriesOption",

@@ -48,6 +48,7 @@ class Committee(Model):
             " AND pass_numerator > 0 AND pass_denominator >= pass_numerator",
             name="ck_committee_vote_ratios",
         ),
+        CheckConstraint("result_publicity_days >= 1", name="ck_committee_result_publicity_days"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,6 +64,8 @@ class Committee(Model):
     quorum_denominator: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     pass_numerator: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
     pass_denominator: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    #: 评审结果公示 before 发证, in working days (人社部令第40号, secondary)
+    result_publicity_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
 
     organiser: Mapped[Unit] = relationship(foreign_keys=[organiser_id])
     org_root: Mapped[Unit | None] = relationship(foreign_keys=[org_root_id])

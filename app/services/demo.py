@@ -25,10 +25,11 @@ from app.models import (
     Unit,
     ValidityScope,
 )
-from app.services import meetings, submission
+from app.services import certificates, meetings, submission
 from app.services.accounts import create_account
 from app.services.applications import enter_application, perform
 from app.services.catalog import read_data
+from app.services.review import calendar_for
 from app.services.scopes import actor_for
 from app.validators.identity import complete_id_number
 from app.workflow import transitions
@@ -338,34 +339,50 @@ class _DemoMeetings:
         decided = [(a, t) for a, t in self.dossiers if t != S.EVALUATING]
         waiting = [a for a, t in self.dossiers if t == S.EVALUATING]
         if decided:
-            meeting = self._open("第一次评审会", [a for a, _ in decided], days_ago=3)
-            for application, target in decided:
-                choice = VoteChoice.DISAGREE if target == S.FAILED else VoteChoice.AGREE
-                for expert in self.experts:
-                    meetings.cast_vote(
-                        self.b.session,
-                        actor_for(expert),
-                        meeting.id,
-                        application.id,
-                        choice,
-                        self._when(3),
-                    )
-            meetings.close_meeting(
-                self.b.session, self.actor, self.secretary, meeting.id, self._when(3)
-            )
+            self._vote(decided)
+            self._publicise([a for a, t in decided if t == S.CERTIFIED], days_ago=12)
+            self._publicise([a for a, t in decided if t == S.PUBLICITY], days_ago=1)
             for application, target in decided:
                 if target == S.CERTIFIED:
-                    perform(
-                        self.b.session,
-                        application,
-                        self.actor,
-                        self.secretary.name,
-                        transitions.issue_certificate,
-                        self._when(1),
-                        publicity_done=True,
+                    certificates.issue(
+                        self.b.session, self.actor, self.secretary, application.id, self._when(0)
                     )
         if waiting:
             self._open("第二次评审会", waiting, days_ago=0)
+
+    def _vote(self, decided) -> None:
+        meeting = self._open("第一次评审会", [a for a, _ in decided], days_ago=14)
+        for application, target in decided:
+            choice = VoteChoice.DISAGREE if target == S.FAILED else VoteChoice.AGREE
+            for expert in self.experts:
+                meetings.cast_vote(
+                    self.b.session,
+                    actor_for(expert),
+                    meeting.id,
+                    application.id,
+                    choice,
+                    self._when(14),
+                )
+        meetings.close_meeting(
+            self.b.session, self.actor, self.secretary, meeting.id, self._when(14)
+        )
+
+    def _publicise(self, applications, *, days_ago: int) -> None:
+        """评审结果公示 of the committee's days, starting ``days_ago``."""
+        if not applications:
+            return
+        starts_on = self._when(days_ago).astimezone(BEIJING).date()
+        days = applications[0].committee.result_publicity_days
+        calendar = calendar_for(self.b.session, range(starts_on.year, starts_on.year + 2))
+        certificates.record_publicity(
+            self.b.session,
+            self.actor,
+            self.secretary,
+            application_ids=[a.id for a in applications],
+            starts_on=starts_on,
+            ends_on=calendar.nth_workday_from(starts_on, days),
+            place="评委会网站",
+        )
 
     def _when(self, days_ago: int) -> datetime:
         return self.b.now - timedelta(days=days_ago)

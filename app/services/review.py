@@ -216,19 +216,32 @@ def publicity_gate(session: Session, application: Application, now: datetime) ->
     ).first()
     if publicity is None:
         return PublicityGate(False, "尚未登记单位公示：请先登记公示情况，公示期满后再审核通过上报")
+    return period_gate(
+        session,
+        publicity.starts_on,
+        publicity.ends_on,
+        batch.unit_publicity_days,
+        now,
+        "审核通过上报",
+    )
+
+
+def period_gate(
+    session: Session, starts_on: date, ends_on: date, days: int, now: datetime, then: str
+) -> PublicityGate:
+    """A publicity of ≥ ``days`` working days that has ended before today; ``then`` is what
+    it unlocks (审核通过上报, 发证), named in the message."""
     today = now.astimezone(BEIJING).date()
-    last_year = max(today.year, publicity.ends_on.year) + 1  # the period may reach into it
-    calendar = calendar_for(session, range(publicity.starts_on.year, last_year + 1))
-    first_end = calendar.nth_workday_from(publicity.starts_on, batch.unit_publicity_days)
-    if publicity.ends_on < first_end:
+    last_year = max(today.year, ends_on.year) + 1  # the period may reach into it
+    calendar = calendar_for(session, range(starts_on.year, last_year + 1))
+    first_end = calendar.nth_workday_from(starts_on, days)
+    if ends_on < first_end:
         return PublicityGate(
-            False,
-            f"公示期不足{batch.unit_publicity_days}个工作日，"
-            f"结束日期最早为{first_end:%Y年%m月%d日}",
+            False, f"公示期不足{days}个工作日，结束日期最早为{first_end:%Y年%m月%d日}"
         )
-    if today <= publicity.ends_on:
-        allowed = publicity.ends_on + timedelta(days=1)
-        return PublicityGate(False, f"公示尚未结束，{allowed:%Y年%m月%d日}起可审核通过上报")
+    if today <= ends_on:
+        allowed = ends_on + timedelta(days=1)
+        return PublicityGate(False, f"公示尚未结束，{allowed:%Y年%m月%d日}起可{then}")
     return PublicityGate(True, "")
 
 

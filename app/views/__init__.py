@@ -16,6 +16,7 @@ def register_views(appbuilder: AppBuilder) -> None:
         guards,
         items,
         messages,
+        results,
         review,
         unit,
     )
@@ -29,5 +30,6 @@ def register_views(appbuilder: AppBuilder) -> None:
     review.register(appbuilder)
     committee.register(appbuilder)
     expert.register(appbuilder)
+    results.register(appbuilder)
     admin.register(appbuilder)
     education.register(appbuilder)

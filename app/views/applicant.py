@@ -33,7 +33,7 @@ from app.forms.basic import (
 from app.models import Application, Section
 from app.services import base_info as base_service
 from app.services import basic_info as basic_service
-from app.services import submission
+from app.services import certificates, submission
 from app.services.applications import current_batch, delete_application
 from app.services.dossier import (
     READ_ONLY,
@@ -55,6 +55,7 @@ from app.validators.identity import IdNumberError, check_id_number
 from app.views.base import RoleView
 from app.workflow import transitions
 from app.workflow.errors import InvalidState, WorkflowError
+from app.workflow.states import ApplicationStatus
 
 CONCURRENT_CHANGE = "申报信息已被其他操作修改，请刷新页面后重试"
 NOT_ENTERED = "请先填报申报基础信息并点击“进入申报”"
@@ -123,6 +124,11 @@ class ApplicantHomeView(DossierPageMixin, RoleView):
         application = own_application(db.session, actor)
         if application is None:
             return redirect(url_for("ApplicantBaseInfoView.index"))
+        progress = submission.progress(db.session, application, actor, clock_now())
+        if application.status == ApplicationStatus.CERTIFIED and certificates.certificate_of(
+            db.session, application.id
+        ):
+            progress.certificate_url = url_for("ApplicantCertificateView.download")
         return self.render_page(
             "applicant/home.html",
             "填报信息",
@@ -130,7 +136,7 @@ class ApplicantHomeView(DossierPageMixin, RoleView):
             counts=section_item_counts(db.session, application.id),
             editable=is_editable(application, actor),
             read_only=READ_ONLY.format(status=application.status_label),
-            progress=submission.progress(db.session, application, actor, clock_now()),
+            progress=progress,
             pledge_text=submission.PLEDGE_TEXT,
             pledge_value=submission.PLEDGE_ACCEPTED,
         )

@@ -1,0 +1,157 @@
+"""评审结果公示 and 发证 (评委会秘书), and 点击查询证书下载 (申报人)."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_appbuilder import AppBuilder, expose, has_access
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from app.clock import now
+from app.documents.certificate import build_certificate, text_of
+from app.documents.receipt import FontUnavailable, find_font
+from app.extensions import db
+from app.forms import options
+from app.forms.committee import IdsField
+from app.forms.review import PublicityForm
+from app.models import Application, Certificate
+from app.services import certificates
+from app.services.dossier import DossierNotFound, own_application
+from app.services.pagination import paginate, parse_page
+from app.services.review import unpublished_years_ahead
+from app.services.scopes import visible_applications
+from app.views.base import RoleView
+from app.views.downloads import send_bytes
+from app.workflow.errors import WorkflowError
+from app.workflow.states import ApplicationStatus
+
+NO_FONT = "系统暂时无法生成证书文件（服务器未安装中文字体），请联系系统管理员安装中文字体后再下载。"
+
+
+class IssueForm(FlaskForm):
+    applications = IdsField("发证人员")
+
+
+def certificate_pdf(certificate: Certificate):
+    """The certificate as a PDF download, or None when no CJK font can be loaded."""
+    config = current_app.config
+    font = find_font(config.get("PDF_FONT_PATH"), config.get("PDF_FONT_CANDIDATES", ()))
+    try:
+        if font is None:
+            raise FontUnavailable("no CJK font installed")
+        body = build_certificate(text_of(certificate), font)
+    except FontUnavailable:
+        current_app.logger.error("证书: no usable CJK font (PDF_FONT_PATH=%s)", font)
+        return None
+    filename = f"专业技术资格证书（{certificate.holder_name}，{certificate.number}）.pdf"
+    return send_bytes(body, filename, "application/pdf")
+
+
+class CommitteeResultView(RoleView):
+    route_base = "/committee/results"
+    default_view = "index"
+
+    @expose("/", methods=["GET", "POST"])
+    @has_access
+    def index(self):
+        actor = self.actor()
+        waiting = db.session.scalars(certificates.in_publicity(actor)).all()
+        form = PublicityForm()
+        form.applications.choices = options((a.id, a.applicant.name) for a in waiting)
+        if form.validate_on_submit():
+            if self._record(actor, form):
+                return redirect(url_for("CommitteeResultView.index"))
+        elif request.method == "POST":
+            for errors in form.errors.values():
+                flash("；".join(errors), "danger")
+        issued = visible_applications(actor).where(
+            Application.status == ApplicationStatus.CERTIFIED
+        )
+        return self.render_page(
+            "committee/results.html",
+            "评审结果公示与发证",
+            form=form,
+            issue_form=IssueForm(),
+            waiting=waiting,
+            records=db.session.scalars(certificates.publicity_records(actor).limit(50)).all(),
+            issued=paginate(db.session, issued, parse_page(request.args.get("page"))),
+            unpublished=unpublished_years_ahead(db.session, now()),
+        )
+
+    def _record(self, actor, form) -> bool:
+        try:
+            certificates.record_publicity(
+                db.session,
+                actor,
+                current_user,
+                application_ids=form.applications.data,
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
+                place=form.place.data,
+                objections=form.objections.data or "",
+                handling=form.handling.data or "",
+            )
+        except WorkflowError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+            return False
+        db.session.commit()
+        flash("评审结果公示已登记", "success")
+        return True
+
+    @expose("/issue", methods=["POST"])
+    @has_access
+    def issue(self):
+        form = IssueForm()
+        if not form.validate() or not form.applications.data:
+            flash("；".join(sum(form.errors.values(), [])) or "请先勾选要发证的人员", "warning")
+            return redirect(url_for("CommitteeResultView.index"))
+        results = certificates.issue_many(
+            db.session, self.actor(), current_user, form.applications.data, now()
+        )
+        db.session.commit()
+        done = sum(1 for _, error in results if error is None)
+        flash(f"已发证 {done} 人", "success" if done else "warning")
+        for application_id, error in results:
+            if error:
+                flash(f"申报（编号{application_id}）未发证：{error}", "danger")
+        return redirect(url_for("CommitteeResultView.index"))
+
+    @expose("/certificate/<int:application_id>")
+    @has_access
+    def certificate(self, application_id: int):
+        try:
+            found = certificates.certificate_in_scope(db.session, self.actor(), application_id)
+        except DossierNotFound:
+            abort(404)
+        response = certificate_pdf(found)
+        if response is None:
+            flash(NO_FONT, "warning")
+            return redirect(url_for("CommitteeResultView.index"))
+        return response
+
+
+class ApplicantCertificateView(RoleView):
+    """点击查询证书下载 (manual §4.5, after 图44): the applicant's own certificate."""
+
+    route_base = "/applicant/certificate"
+    default_view = "download"
+
+    @expose("/")
+    @has_access
+    def download(self):
+        application = own_application(db.session, self.actor())
+        found = certificates.certificate_of(db.session, application.id) if application else None
+        if found is None:
+            flash("尚未发证，暂无可下载的证书", "warning")
+            return redirect(url_for("ApplicantHomeView.index"))
+        response = certificate_pdf(found)
+        if response is None:
+            flash(NO_FONT, "warning")
+            return redirect(url_for("ApplicantHomeView.index"))
+        return response
+
+
+def register(appbuilder: AppBuilder) -> None:
+    appbuilder.add_view_no_menu(CommitteeResultView)
+    appbuilder.add_view_no_menu(ApplicantCertificateView)
