@@ -47,7 +47,9 @@ FAB_ROLES: dict[str, list[list[str]]] = {
     Role.UNIT_LEADER.value: _REVIEWER,
     Role.DEPT_HANDLER.value: _REVIEWER,
     Role.DEPT_LEADER.value: _REVIEWER,
-    Role.COMMITTEE_SECRETARY.value: _grants(r"Committee\w*View", "评委会受理", "会议管理"),
+    Role.COMMITTEE_SECRETARY.value: _grants(
+        r"Committee\w*View", "评委会受理", "会议管理", "结果公示与发证"
+    ),
     Role.EXPERT.value: _grants(r"Expert\w*View", "评审会议"),
     PUBLIC_ROLE: [],
 }

@@ -7,6 +7,7 @@ from wtforms import IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from app.forms import DateInput, options
+from app.forms.basic import Required
 from app.forms.review import MultiCheckbox
 from app.services.meetings import MAX_SIZE, NAME_MAX, PLACE_MAX
 from app.workflow.states import VoteChoice
@@ -49,7 +50,7 @@ class MeetingForm(FlaskForm):
             Length(max=NAME_MAX, message=f"会议名称不能超过{NAME_MAX}字"),
         ],
     )
-    held_on = DateInput("会议日期", validators=[DataRequired("请填写会议日期")])
+    held_on = DateInput("会议日期", validators=[Required("请填写会议日期")])
     place = StringField(
         "会议地点", validators=[Length(max=PLACE_MAX, message=f"会议地点不能超过{PLACE_MAX}字")]
     )
@@ -67,6 +68,7 @@ class IdsField(MultiCheckbox):
     """Checked row ids; the service checks each one against the actor's scope."""
 
     def __init__(self, label=None, validators=None, **kwargs) -> None:
+        kwargs.setdefault("default", list)
         super().__init__(label, validators, coerce=int, choices=[], validate_choice=False, **kwargs)
 
     def process_formdata(self, valuelist) -> None:

@@ -7,6 +7,7 @@ from wtforms import SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import DataRequired, Length
 
 from app.forms import DateInput, options
+from app.forms.basic import Required
 from app.services.review import SECTIONS
 
 
@@ -28,8 +29,8 @@ class ReturnForm(FlaskForm):
 
 class PublicityForm(FlaskForm):
     applications = MultiCheckbox("公示人员", coerce=int, choices=[])
-    starts_on = DateInput("公示开始日期", validators=[DataRequired("请填写公示开始日期")])
-    ends_on = DateInput("公示结束日期", validators=[DataRequired("请填写公示结束日期")])
+    starts_on = DateInput("公示开始日期", validators=[Required("请填写公示开始日期")])
+    ends_on = DateInput("公示结束日期", validators=[Required("请填写公示结束日期")])
     place = StringField(
         "公示地点",
         validators=[

@@ -175,8 +175,10 @@ class AdminCommitteeView(_ReferenceView):
         "quorum_denominator",
         "pass_numerator",
         "pass_denominator",
+        "result_publicity_days",
     ]
     validators_columns = {
+        "result_publicity_days": [NumberRange(1, 60, message="评审结果公示工作日数须为1-60的整数")],
         "quorum_numerator": [_RATIO_RANGE, _not_above("quorum_denominator")],
         "quorum_denominator": [_RATIO_RANGE],
         "pass_numerator": [_RATIO_RANGE, _not_above("pass_denominator")],
@@ -199,6 +201,7 @@ class AdminCommitteeView(_ReferenceView):
         "quorum_denominator": "出席比例（分母）",
         "pass_numerator": "通过比例（分子）",
         "pass_denominator": "通过比例（分母）",
+        "result_publicity_days": "评审结果公示工作日数",
     }
     description_columns = {
         "quorum_numerator": "表决有效须出席专家不少于应到专家的该比例，默认 2/3",

@@ -90,13 +90,17 @@ class CommitteeDossierView(RoleView):
             review.return_for_revision,
             reason=form.reason.data,
             sections=form.sections.data or [],
+            # a returned dossier leaves the committee's scope: back to the list
+            after=url_for("CommitteeDossierView.index"),
         )
 
-    def _run(self, application_id: int, done: str, action, **kw):
+    def _run(self, application_id: int, done: str, action, *, after=None, **kw):
         try:
             action(db.session, self.actor(), current_user.name, application_id, now(), **kw)
             db.session.commit()
             flash(f"已{done}", "success")
+            if after:
+                return redirect(after)
         except DossierNotFound:
             db.session.rollback()
             abort(404)

@@ -95,9 +95,9 @@ class ExpertMeetingView(RoleView):
             db.session.rollback()
             abort(404)
         except WorkflowError as exc:
+            # the dossier page may be closed to them now (recused, meeting closed)
             db.session.rollback()
             flash(exc.message, "danger")
-            return self._back(meeting_id, application_id)
         return redirect(url_for("ExpertMeetingView.show", meeting_id=meeting_id))
 
     @staticmethod

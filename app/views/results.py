@@ -153,5 +153,7 @@ class ApplicantCertificateView(RoleView):
 
 
 def register(appbuilder: AppBuilder) -> None:
-    appbuilder.add_view_no_menu(CommitteeResultView)
+    appbuilder.add_view(
+        CommitteeResultView, "结果公示与发证", label="评审结果公示与发证", icon="fa-certificate"
+    )
     appbuilder.add_view_no_menu(ApplicantCertificateView)
