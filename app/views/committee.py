@@ -16,19 +16,16 @@ from app.services.dossier import DossierNotFound, application_in_scope
 from app.services.pagination import paginate, parse_page
 from app.services.scopes import visible_applications
 from app.views.base import RoleView
+from app.views.review import DossierActionMixin, flash_errors
 from app.workflow import permissions
 from app.workflow.errors import WorkflowError
 from app.workflow.states import ReviewStage
 
 
-def _flash_errors(form) -> None:
-    for errors in form.errors.values():
-        flash("；".join(errors), "danger")
-
-
-class CommitteeDossierView(RoleView):
+class CommitteeDossierView(DossierActionMixin, RoleView):
     route_base = "/committee/dossiers"
     default_view = "index"
+    show_endpoint = "CommitteeDossierView.show"
 
     @expose("/")
     @has_access
@@ -73,41 +70,15 @@ class CommitteeDossierView(RoleView):
     def refuse(self, application_id: int):
         form = RefuseForm()
         if not form.validate():
-            _flash_errors(form)
-            return redirect(url_for("CommitteeDossierView.show", application_id=application_id))
+            flash_errors(form)
+            return self._back(application_id)
         return self._run(application_id, "不予受理", review.refuse, reason=form.reason.data)
 
     @expose("/<int:application_id>/return", methods=["POST"])
     @has_access
     def return_(self, application_id: int):
-        form = ReturnForm()
-        if not form.validate():
-            _flash_errors(form)
-            return redirect(url_for("CommitteeDossierView.show", application_id=application_id))
-        return self._run(
-            application_id,
-            "退回修改",
-            review.return_for_revision,
-            reason=form.reason.data,
-            sections=form.sections.data or [],
-            # a returned dossier leaves the committee's scope: back to the list
-            after=url_for("CommitteeDossierView.index"),
-        )
-
-    def _run(self, application_id: int, done: str, action, *, after=None, **kw):
-        try:
-            action(db.session, self.actor(), current_user.name, application_id, now(), **kw)
-            db.session.commit()
-            flash(f"已{done}", "success")
-            if after:
-                return redirect(after)
-        except DossierNotFound:
-            db.session.rollback()
-            abort(404)
-        except WorkflowError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-        return redirect(url_for("CommitteeDossierView.show", application_id=application_id))
+        # a returned dossier leaves the committee's scope: back to the list
+        return self._return(application_id, after=url_for("CommitteeDossierView.index"))
 
 
 class CommitteeMeetingView(RoleView):
@@ -126,7 +97,7 @@ class CommitteeMeetingView(RoleView):
             if meeting is not None:
                 return redirect(url_for("CommitteeMeetingView.show", meeting_id=meeting.id))
         elif request.method == "POST":
-            _flash_errors(form)
+            flash_errors(form)
         page = paginate(
             db.session, meetings.committee_meetings(actor), parse_page(request.args.get("page"))
         )
@@ -188,7 +159,7 @@ class CommitteeMeetingView(RoleView):
     def add(self, meeting_id: int):
         form = AddDossiersForm()
         if not form.validate():
-            _flash_errors(form)
+            flash_errors(form)
             return self._back(meeting_id)
         return self._run(
             meeting_id, "已加入本次评审会议", meetings.add_dossiers, form.applications.data
@@ -213,7 +184,7 @@ class CommitteeMeetingView(RoleView):
     def start(self, meeting_id: int):
         form = AttendanceForm()
         if not form.validate():
-            _flash_errors(form)
+            flash_errors(form)
             return self._back(meeting_id)
         present = form.experts.data
         return self._run(

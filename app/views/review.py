@@ -93,9 +93,54 @@ def _levels(series_id: int | None) -> list[Qualification]:
     return db.session.scalars(stmt.order_by(Qualification.sort)).all()
 
 
-class ReviewDossierView(RoleView):
+class DossierActionMixin:
+    """退回修改 and the other one-dossier actions of the reviewers' and the committee's pages:
+    run the service, commit once, flash, and go back to ``show_endpoint`` (or ``after``)."""
+
+    show_endpoint: str
+
+    def _back(self, application_id: int):
+        return redirect(url_for(self.show_endpoint, application_id=application_id))
+
+    def _return(self, application_id: int, *, after: str | None = None):
+        form = ReturnForm()
+        if not form.validate():
+            flash_errors(form)
+            return self._back(application_id)
+        return self._run(
+            application_id,
+            "退回修改",
+            review.return_for_revision,
+            reason=form.reason.data,
+            sections=form.sections.data or [],
+            after=after,
+        )
+
+    def _run(self, application_id: int, done: str, action, *, after: str | None = None, **kw):
+        try:
+            action(db.session, self.actor(), current_user.name, application_id, now(), **kw)
+            db.session.commit()
+            flash(f"已{done}", "success")
+            if after:
+                return redirect(after)
+        except DossierNotFound:
+            db.session.rollback()
+            abort(404)
+        except WorkflowError as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+        return self._back(application_id)
+
+
+def flash_errors(form) -> None:
+    for errors in form.errors.values():
+        flash("；".join(errors), "danger")
+
+
+class ReviewDossierView(DossierActionMixin, RoleView):
     route_base = "/review/dossier"
     default_view = "show"
+    show_endpoint = "ReviewDossierView.show"
 
     def _load(self, application_id: int, *, for_update: bool = False):
         try:
@@ -129,31 +174,7 @@ class ReviewDossierView(RoleView):
     @expose("/<int:application_id>/return", methods=["POST"])
     @has_access
     def return_(self, application_id: int):
-        form = ReturnForm()
-        if not form.validate():
-            for errors in form.errors.values():
-                flash("；".join(errors), "danger")
-            return redirect(url_for("ReviewDossierView.show", application_id=application_id))
-        return self._run(
-            application_id,
-            "退回修改",
-            review.return_for_revision,
-            reason=form.reason.data,
-            sections=form.sections.data or [],
-        )
-
-    def _run(self, application_id: int, done: str, action, **kw):
-        try:
-            action(db.session, self.actor(), current_user.name, application_id, now(), **kw)
-            db.session.commit()
-            flash(f"已{done}", "success")
-        except DossierNotFound:
-            db.session.rollback()
-            abort(404)
-        except WorkflowError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-        return redirect(url_for("ReviewDossierView.show", application_id=application_id))
+        return self._return(application_id)
 
 
 class ReviewPublicityView(RoleView):
