@@ -143,6 +143,10 @@ def add_dossiers(
         raise RuleViolation("请先勾选要加入本次会议的申报")
     stmt = assignable_applications(actor).where(Application.id.in_(wanted))
     found = session.scalars(stmt.with_for_update(of=Application)).all()
+    if len(found) == len(wanted):
+        # the rows are locked now: a fresh statement sees what an earlier lock holder committed
+        # (PostgreSQL hands a waiting FOR UPDATE its row without re-checking the NOT EXISTS)
+        found = session.scalars(stmt).all()
     if len(found) != len(wanted):
         raise RuleViolation("所选申报中有不在评审中或已安排到其他评审会议的，请刷新页面后重新选择")
     for application in found:

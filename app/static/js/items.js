@@ -1,4 +1,4 @@
-/* 学历资历 / 专业技术工作经历 / 业绩成果: the upload dialog (选择文件, preview, 确定) and confirmations.
+/* 学历资历 / 专业技术工作经历 / 业绩成果: the upload dialog (选择文件, preview, 确定).
  *
  * Files chosen in the dialog are staged in hidden inputs `upload-N` (one per file, with its part in
  * `upload-N-part`) and sent with the entry when the applicant clicks 保存, as the manual describes.
@@ -7,13 +7,6 @@
  */
 (function () {
   "use strict";
-
-  document.addEventListener("click", function (event) {
-    var target = event.target.closest ? event.target.closest("[data-confirm]") : null;
-    if (target && !window.confirm(target.getAttribute("data-confirm"))) {
-      event.preventDefault();
-    }
-  });
 
   var form = document.getElementById("item-form");
   if (!form) { return; }
