@@ -74,7 +74,7 @@ class IdsField(MultiCheckbox):
     def process_formdata(self, valuelist) -> None:
         if any(not (v.isascii() and v.isdigit() and len(v) < 10) for v in valuelist):
             self.data = []
-            raise ValueError(f"{self.label.text}的选项无效，请刷新页面后重新选择")
+            raise ValueError(self.invalid_message)
         self.data = [int(v) for v in valuelist]
 
 

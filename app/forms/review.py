@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField, TextAreaField, widgets
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.forms import DateInput, options
 from app.forms.basic import Required
@@ -12,8 +12,27 @@ from app.services.review import SECTIONS
 
 
 class MultiCheckbox(SelectMultipleField):
+    """Checkboxes whose forged or stale values are refused in Chinese (WTForms says English)."""
+
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+    @property
+    def invalid_message(self) -> str:
+        return f"{self.label.text}的选项无效，请刷新页面后重新选择"
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = []
+            raise ValueError(self.invalid_message) from None
+
+    def pre_validate(self, form) -> None:
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(self.invalid_message) from None
 
 
 class ReturnForm(FlaskForm):
