@@ -86,6 +86,10 @@ class AttendanceForm(FlaskForm):
     experts = IdsField("出席专家")
 
 
+class IssueForm(FlaskForm):
+    applications = IdsField("发证人员")
+
+
 class ChoiceRadio(RadioField):
     def pre_validate(self, form) -> None:
         if self.data not in {c.value for c in self.choices}:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_appbuilder import AppBuilder, expose, has_access
 from flask_login import current_user
 
@@ -15,8 +15,8 @@ from app.services import dossier_view, meetings, review
 from app.services.dossier import DossierNotFound, application_in_scope
 from app.services.pagination import paginate, parse_page
 from app.services.scopes import visible_applications
-from app.views.base import RoleView
-from app.views.review import DossierActionMixin, flash_errors
+from app.views.base import RoleView, commit_or_flash, flash_errors
+from app.views.review import DossierActionMixin
 from app.workflow import permissions
 from app.workflow.errors import WorkflowError
 from app.workflow.states import ReviewStage
@@ -107,8 +107,8 @@ class CommitteeMeetingView(RoleView):
         )
 
     def _create(self, actor, form):
-        try:
-            meeting = meetings.create_meeting(
+        return commit_or_flash(
+            lambda: meetings.create_meeting(
                 db.session,
                 actor,
                 current_user,
@@ -116,14 +116,9 @@ class CommitteeMeetingView(RoleView):
                 held_on=form.held_on.data,
                 place=form.place.data or "",
                 size=form.size.data,
-            )
-        except WorkflowError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-            return None
-        db.session.commit()
-        flash("评审会议已创建", "success")
-        return meeting
+            ),
+            "评审会议已创建",
+        )
 
     @expose("/<int:meeting_id>")
     @has_access
@@ -161,23 +156,30 @@ class CommitteeMeetingView(RoleView):
         if not form.validate():
             flash_errors(form)
             return self._back(meeting_id)
+        ids = form.applications.data
         return self._run(
-            meeting_id, "已加入本次评审会议", meetings.add_dossiers, form.applications.data
+            meeting_id,
+            "已加入本次评审会议",
+            lambda actor: meetings.add_dossiers(db.session, actor, meeting_id, ids),
         )
 
     @expose("/<int:meeting_id>/remove/<int:application_id>", methods=["POST"])
     @has_access
     def remove(self, meeting_id: int, application_id: int):
-        return self._run(meeting_id, "已移出本次评审会议", meetings.remove_dossier, application_id)
+        return self._run(
+            meeting_id,
+            "已移出本次评审会议",
+            lambda actor: meetings.remove_dossier(db.session, actor, meeting_id, application_id),
+        )
 
     @expose("/<int:meeting_id>/draw", methods=["POST"])
     @has_access
     def draw(self, meeting_id: int):
-        return self._run(meeting_id, "已随机抽取评审专家", self._draw)
-
-    @staticmethod
-    def _draw(session, actor, meeting_id):
-        return meetings.draw(session, actor, current_user, meeting_id, now())
+        return self._run(
+            meeting_id,
+            "已随机抽取评审专家",
+            lambda actor: meetings.draw(db.session, actor, current_user, meeting_id, now()),
+        )
 
     @expose("/<int:meeting_id>/start", methods=["POST"])
     @has_access
@@ -190,7 +192,9 @@ class CommitteeMeetingView(RoleView):
         return self._run(
             meeting_id,
             "已开始表决",
-            lambda s, a, m: meetings.start_voting(s, a, current_user, m, present, now()),
+            lambda actor: meetings.start_voting(
+                db.session, actor, current_user, meeting_id, present, now()
+            ),
         )
 
     @expose("/<int:meeting_id>/close", methods=["POST"])
@@ -199,20 +203,15 @@ class CommitteeMeetingView(RoleView):
         return self._run(
             meeting_id,
             "已结束表决，表决结果已生成",
-            lambda s, a, m: meetings.close_meeting(s, a, current_user, m, now()),
+            lambda actor: meetings.close_meeting(
+                db.session, actor, current_user, meeting_id, now()
+            ),
         )
 
-    def _run(self, meeting_id: int, done: str, action, *args):
-        try:
-            action(db.session, self.actor(), meeting_id, *args)
-            db.session.commit()
-            flash(done, "success")
-        except meetings.MeetingNotFound:
-            db.session.rollback()
-            abort(404)
-        except WorkflowError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
+    def _run(self, meeting_id: int, done: str, work):
+        """``work(actor)``: one meetings service call on this meeting."""
+        actor = self.actor()
+        commit_or_flash(lambda: work(actor), done, missing=(meetings.MeetingNotFound,))
         return self._back(meeting_id)
 
     @staticmethod

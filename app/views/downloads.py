@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
 
-from flask import Response
+from flask import Response, current_app
+
+from app.documents.receipt import FontUnavailable, find_font
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -21,3 +25,17 @@ def send_bytes(body: bytes, filename: str, mimetype: str, inline: bool = False) 
     response.headers["Content-Disposition"] = content_disposition(filename, inline)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def render_pdf(build: Callable[[Any, str], bytes], data: Any) -> bytes | None:
+    """``build(data, font_path)`` with the configured CJK font; None (and a log line) when no
+    usable font is installed, so the page can say so instead of failing."""
+    config = current_app.config
+    font = find_font(config.get("PDF_FONT_PATH"), config.get("PDF_FONT_CANDIDATES", ()))
+    try:
+        if font is None:
+            raise FontUnavailable("no CJK font installed")
+        return build(data, font)
+    except FontUnavailable:
+        current_app.logger.error("%s: no usable CJK font (PDF_FONT_PATH=%s)", build.__name__, font)
+        return None

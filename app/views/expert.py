@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_appbuilder import AppBuilder, expose, has_access
 
 from app.clock import now
@@ -11,8 +11,7 @@ from app.forms.committee import VoteForm
 from app.models import Committee
 from app.services import dossier_view, meetings
 from app.services.pagination import paginate, parse_page
-from app.views.base import RoleView
-from app.workflow.errors import WorkflowError
+from app.views.base import RoleView, commit_or_flash, flash_errors
 from app.workflow.states import VoteChoice
 
 
@@ -75,8 +74,7 @@ class ExpertMeetingView(RoleView):
     def vote(self, meeting_id: int, application_id: int):
         form = VoteForm()
         if not form.validate():
-            for errors in form.errors.values():
-                flash("；".join(errors), "danger")
+            flash_errors(form)
             return self._back(meeting_id, application_id)
         choice = VoteChoice[form.choice.data]
         return self._run(meeting_id, application_id, "已投票", meetings.cast_vote, choice)
@@ -87,17 +85,13 @@ class ExpertMeetingView(RoleView):
         return self._run(meeting_id, application_id, "已申请回避", meetings.declare_conflict)
 
     def _run(self, meeting_id: int, application_id: int, done: str, action, *args):
-        try:
-            action(db.session, self.actor(), meeting_id, application_id, *args, now())
-            db.session.commit()
-            flash(done, "success")
-        except meetings.MeetingNotFound:
-            db.session.rollback()
-            abort(404)
-        except WorkflowError as exc:
-            # the dossier page may be closed to them now (recused, meeting closed)
-            db.session.rollback()
-            flash(exc.message, "danger")
+        actor = self.actor()
+        commit_or_flash(
+            lambda: action(db.session, actor, meeting_id, application_id, *args, now()),
+            done,
+            missing=(meetings.MeetingNotFound,),
+        )
+        # to the meeting page even on a refusal: the dossier page may be closed to them now
         return redirect(url_for("ExpertMeetingView.show", meeting_id=meeting_id))
 
     @staticmethod

@@ -2,46 +2,31 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import AppBuilder, expose, has_access
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from app.clock import now
 from app.documents.certificate import build_certificate, text_of
-from app.documents.receipt import FontUnavailable, find_font
 from app.extensions import db
 from app.forms import options
-from app.forms.committee import IdsField
+from app.forms.committee import IssueForm
 from app.forms.review import PublicityForm
-from app.models import Application, Certificate
+from app.models import Certificate
 from app.services import certificates
 from app.services.dossier import DossierNotFound, own_application
 from app.services.pagination import paginate, parse_page
 from app.services.review import unpublished_years_ahead
-from app.services.scopes import visible_applications
-from app.views.base import RoleView
-from app.views.downloads import send_bytes
-from app.workflow.errors import WorkflowError
-from app.workflow.states import ApplicationStatus
+from app.views.base import RoleView, commit_or_flash, flash_errors, flash_results
+from app.views.downloads import render_pdf, send_bytes
 
 NO_FONT = "系统暂时无法生成证书文件（服务器未安装中文字体），请联系系统管理员安装中文字体后再下载。"
 
 
-class IssueForm(FlaskForm):
-    applications = IdsField("发证人员")
-
-
 def certificate_pdf(certificate: Certificate):
     """The certificate as a PDF download, or None when no CJK font can be loaded."""
-    config = current_app.config
-    font = find_font(config.get("PDF_FONT_PATH"), config.get("PDF_FONT_CANDIDATES", ()))
-    try:
-        if font is None:
-            raise FontUnavailable("no CJK font installed")
-        body = build_certificate(text_of(certificate), font)
-    except FontUnavailable:
-        current_app.logger.error("证书: no usable CJK font (PDF_FONT_PATH=%s)", font)
+    body = render_pdf(build_certificate, text_of(certificate))
+    if body is None:
         return None
     filename = f"专业技术资格证书（{certificate.holder_name}，{certificate.number}）.pdf"
     return send_bytes(body, filename, "application/pdf")
@@ -62,11 +47,7 @@ class CommitteeResultView(RoleView):
             if self._record(actor, form):
                 return redirect(url_for("CommitteeResultView.index"))
         elif request.method == "POST":
-            for errors in form.errors.values():
-                flash("；".join(errors), "danger")
-        issued = visible_applications(actor).where(
-            Application.status == ApplicationStatus.CERTIFIED
-        )
+            flash_errors(form)
         return self.render_page(
             "committee/results.html",
             "评审结果公示与发证",
@@ -74,13 +55,15 @@ class CommitteeResultView(RoleView):
             issue_form=IssueForm(),
             waiting=waiting,
             records=db.session.scalars(certificates.publicity_records(actor).limit(50)).all(),
-            issued=paginate(db.session, issued, parse_page(request.args.get("page"))),
+            issued=paginate(
+                db.session, certificates.certified(actor), parse_page(request.args.get("page"))
+            ),
             unpublished=unpublished_years_ahead(db.session, now()),
         )
 
-    def _record(self, actor, form) -> bool:
-        try:
-            certificates.record_publicity(
+    def _record(self, actor, form):
+        return commit_or_flash(
+            lambda: certificates.record_publicity(
                 db.session,
                 actor,
                 current_user,
@@ -90,14 +73,9 @@ class CommitteeResultView(RoleView):
                 place=form.place.data,
                 objections=form.objections.data or "",
                 handling=form.handling.data or "",
-            )
-        except WorkflowError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-            return False
-        db.session.commit()
-        flash("评审结果公示已登记", "success")
-        return True
+            ),
+            "评审结果公示已登记",
+        )
 
     @expose("/issue", methods=["POST"])
     @has_access
@@ -110,11 +88,7 @@ class CommitteeResultView(RoleView):
             db.session, self.actor(), current_user, form.applications.data, now()
         )
         db.session.commit()
-        done = sum(1 for _, error in results if error is None)
-        flash(f"已发证 {done} 人", "success" if done else "warning")
-        for application_id, error in results:
-            if error:
-                flash(f"申报（编号{application_id}）未发证：{error}", "danger")
+        flash_results(results, "已发证 {n} 人", "未发证")
         return redirect(url_for("CommitteeResultView.index"))
 
     @expose("/certificate/<int:application_id>")

@@ -20,7 +20,7 @@ from app.services.applications import current_batch
 from app.services.dossier import DossierNotFound, application_in_scope
 from app.services.pagination import paginate, parse_page
 from app.services.scopes import review_queue
-from app.views.base import RoleView
+from app.views.base import RoleView, commit_or_flash, flash_errors, flash_results
 from app.views.downloads import XLSX_MIME, send_bytes
 from app.workflow import permissions
 from app.workflow.errors import WorkflowError
@@ -78,11 +78,7 @@ class ReviewListView(RoleView):
             return redirect(url_for("ReviewListView.index"))
         results = review.bulk_approve(db.session, self.actor(), current_user.name, ids, now())
         db.session.commit()
-        passed = sum(1 for _, error in results if error is None)
-        flash(f"已审核通过 {passed} 份申报", "success" if passed else "warning")
-        for application_id, error in results:
-            if error:
-                flash(f"申报（编号{application_id}）未通过：{error}", "danger")
+        flash_results(results, "已审核通过 {n} 份申报", "未通过")
         return redirect(url_for("ReviewListView.index"))
 
 
@@ -117,24 +113,13 @@ class DossierActionMixin:
         )
 
     def _run(self, application_id: int, done: str, action, *, after: str | None = None, **kw):
-        try:
-            action(db.session, self.actor(), current_user.name, application_id, now(), **kw)
-            db.session.commit()
-            flash(f"已{done}", "success")
-            if after:
-                return redirect(after)
-        except DossierNotFound:
-            db.session.rollback()
-            abort(404)
-        except WorkflowError as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-        return self._back(application_id)
-
-
-def flash_errors(form) -> None:
-    for errors in form.errors.values():
-        flash("；".join(errors), "danger")
+        actor = self.actor()
+        moved = commit_or_flash(
+            lambda: action(db.session, actor, current_user.name, application_id, now(), **kw),
+            f"已{done}",
+            missing=(DossierNotFound,),
+        )
+        return redirect(after) if moved is not None and after else self._back(application_id)
 
 
 class ReviewDossierView(DossierActionMixin, RoleView):
@@ -196,8 +181,7 @@ class ReviewPublicityView(RoleView):
             if self._record(actor, form):
                 return redirect(url_for("ReviewPublicityView.index"))
         elif request.method == "POST":
-            for errors in form.errors.values():
-                flash("；".join(errors), "danger")
+            flash_errors(form)
         return self.render_page(
             "review/publicity.html",
             "单位公示",

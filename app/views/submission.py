@@ -7,14 +7,14 @@ lists what is missing instead when the dossier is not complete.
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from app.clock import now as clock_now
 from app.clock import to_beijing
-from app.documents.receipt import FontUnavailable, build_receipt, find_font, receipt_of
+from app.documents.receipt import build_receipt, receipt_of
 from app.extensions import db
 from app.forms import optional_int
 from app.models import Application
@@ -22,7 +22,7 @@ from app.services import submission
 from app.services.dossier import READ_ONLY, DossierNotFound, own_application
 from app.services.dossier_view import dossier_view
 from app.views.base import RoleView
-from app.views.downloads import send_bytes
+from app.views.downloads import render_pdf, send_bytes
 from app.workflow import permissions
 from app.workflow.errors import WorkflowError
 
@@ -159,13 +159,7 @@ class ApplicantSubmissionView(RoleView):
         snapshot = submission.snapshot_by_sequence(db.session, application.id, sequence)
         if snapshot is None:
             abort(404)
-        config = current_app.config
-        font = find_font(config.get("PDF_FONT_PATH"), config.get("PDF_FONT_CANDIDATES", ()))
-        try:
-            if font is None:
-                raise FontUnavailable("no CJK font installed")
-            body = build_receipt(receipt_of(snapshot), font)
-        except FontUnavailable:
-            current_app.logger.error("申报回执: no usable CJK font (PDF_FONT_PATH=%s)", font)
+        body = render_pdf(build_receipt, receipt_of(snapshot))
+        if body is None:
             return self._home(NO_FONT, "warning")
         return send_bytes(body, f"职称申报回执（第{sequence}次提交）.pdf", "application/pdf")
