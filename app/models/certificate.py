@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_appbuilder import Model
-from sqlalchemy import CheckConstraint, Column, Date, DateTime, ForeignKey, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, Date, DateTime, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.dossier import Application
+from app.models.review import PublicityRecord
 from app.models.types import utcnow
 
 result_publicity_application = Table(
@@ -19,7 +20,7 @@ result_publicity_application = Table(
 )
 
 
-class ResultPublicity(Model):
+class ResultPublicity(PublicityRecord, Model):
     """A committee's publicity of the dossiers its meeting passed, before certificates issue."""
 
     __tablename__ = "result_publicity"
@@ -27,14 +28,6 @@ class ResultPublicity(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     committee_id: Mapped[int] = mapped_column(ForeignKey("committee.id"), index=True)
-    #: first and last day, Beijing dates, both included
-    starts_on: Mapped[date] = mapped_column(Date)
-    ends_on: Mapped[date] = mapped_column(Date)
-    place: Mapped[str] = mapped_column(String(200))
-    objections: Mapped[str] = mapped_column(Text, default="")
-    handling: Mapped[str] = mapped_column(Text, default="")
-    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     applications: Mapped[list[Application]] = relationship(secondary=result_publicity_application)
 

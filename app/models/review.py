@@ -32,7 +32,21 @@ publicity_application = Table(
 )
 
 
-class UnitPublicity(Model):
+class PublicityRecord:
+    """A publicity (公示): its days, where it was posted, the objections and their handling."""
+
+    #: first and last day of the publicity, Beijing dates, both included
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    #: where it was posted (公示栏、单位网站、评委会网站 ...)
+    place: Mapped[str] = mapped_column(String(200))
+    objections: Mapped[str] = mapped_column(Text, default="")
+    handling: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class UnitPublicity(PublicityRecord, Model):
     """A unit's publicity of the dossiers it recommends, before reporting them upward."""
 
     __tablename__ = "unit_publicity"
@@ -44,15 +58,6 @@ class UnitPublicity(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
     batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id"))
-    #: first and last day of the publicity, Beijing dates, both included
-    starts_on: Mapped[date] = mapped_column(Date)
-    ends_on: Mapped[date] = mapped_column(Date)
-    #: where it was posted (公示栏、单位网站 ...)
-    place: Mapped[str] = mapped_column(String(200))
-    objections: Mapped[str] = mapped_column(Text, default="")
-    handling: Mapped[str] = mapped_column(Text, default="")
-    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     applications: Mapped[list[Application]] = relationship(secondary=publicity_application)
 
