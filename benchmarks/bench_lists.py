@@ -13,24 +13,16 @@ the median time, the SQL statements and the HTML size, first page and a deep pag
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
 import tempfile
 import time
-from datetime import UTC, datetime
 
-from flask_migrate import upgrade
-from sqlalchemy import MetaData, insert, select
+from sqlalchemy import insert, select
 
-from app import create_app
 from app.extensions import db
 from app.models import Account, Specialty
-from app.services.catalog import load_catalog
 from app.workflow.states import ApplicationStatus, ReviewStage, Role
-from config import TestConfig, normalise_database_url
-from tests.conftest import IsolatedClient
-from tests.factories import PASSWORD, make_account, make_batch, make_committee, make_org, make_unit
-from tests.helpers import counting_queries, login
+from benchmarks.harness import BenchConfig, fresh_app, print_pages
+from tests.factories import make_account, make_batch, make_committee, make_org, make_unit
 
 STATES = [
     (ApplicationStatus.DRAFTING, None),
@@ -40,11 +32,6 @@ STATES = [
     (ApplicationStatus.EVALUATING, None),
     (ApplicationStatus.CERTIFIED, None),
 ]
-
-
-class BenchConfig(TestConfig):
-    FIXED_NOW = datetime(2026, 10, 15, 2, 0, tzinfo=UTC)
-    FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
 def _fill(total: int) -> dict:
@@ -133,37 +120,14 @@ def _bulk_applicants(total, units, batch, committee, specialty, level_id, role_i
         db.session.commit()
 
 
-def _measure(client, url: str, runs: int) -> tuple[float, int, int]:
-    client.get(url)
-    times = []
-    for _ in range(runs):
-        with counting_queries(db.engine) as counter:
-            started = time.perf_counter()
-            response = client.get(url)
-            times.append(time.perf_counter() - started)
-        assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(times) * 1000, counter["n"], len(response.data)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--applications", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL")
     with tempfile.TemporaryDirectory() as tmp:
-        BenchConfig.SQLALCHEMY_DATABASE_URI = (
-            normalise_database_url(url) if url else f"sqlite:///{tmp}/bench.db"
-        )
-        BenchConfig.UPLOAD_DIR = tmp
-        app = create_app(BenchConfig)
+        app = fresh_app(tmp)
         with app.app_context():
-            meta = MetaData()
-            meta.reflect(bind=db.engine)
-            meta.drop_all(bind=db.engine)
-            upgrade()
-            load_catalog(db.session)
-            db.session.commit()
             started = time.perf_counter()
             people = _fill(args.applications)
             print(
@@ -180,13 +144,7 @@ def main() -> None:
             ("dept", "/review/?tab=all&name=申报人99", "全部申报, name filter"),
             ("admin", "/admin/", "全省申报概况"),
         ]
-        print(f"{'page':40} {'median ms':>10} {'queries':>8} {'KB':>7}")
-        for who, path, label in pages:
-            client = IsolatedClient(app, app.response_class, use_cookies=True)
-            with app.app_context():
-                login(client, usernames[who], PASSWORD)
-                ms, queries, size = _measure(client, path, args.runs)
-            print(f"{label:40} {ms:10.1f} {queries:8d} {size / 1024:7.1f}")
+        print_pages(app, pages, usernames, args.runs)
 
 
 if __name__ == "__main__":

@@ -14,27 +14,21 @@ ballot, and the time 结束表决 takes to tally and move every routed dossier.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import tempfile
 import time
 
-from flask_migrate import upgrade
-from sqlalchemy import MetaData, select
+from sqlalchemy import select
 
-from app import create_app
 from app.extensions import db
 from app.models import Account, Application, Committee
 from app.services import meetings
-from app.services.catalog import load_catalog
 from app.services.scopes import actor_for
 from app.workflow.states import ApplicationStatus, Role, VoteChoice
-from benchmarks.bench_lists import BenchConfig, _fill, _measure
-from config import normalise_database_url
-from tests.conftest import IsolatedClient
-from tests.factories import PASSWORD, make_account
-from tests.helpers import login
+from benchmarks.bench_lists import _fill
+from benchmarks.harness import BenchConfig, fresh_app, print_pages
+from tests.factories import make_account
 
 SIZE = 15
 POOL = 25
@@ -89,20 +83,9 @@ def main() -> None:
     parser.add_argument("--routed", type=int, default=500)
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL")
     with tempfile.TemporaryDirectory() as tmp:
-        BenchConfig.SQLALCHEMY_DATABASE_URI = (
-            normalise_database_url(url) if url else f"sqlite:///{tmp}/bench.db"
-        )
-        BenchConfig.UPLOAD_DIR = tmp
-        app = create_app(BenchConfig)
+        app = fresh_app(tmp)
         with app.app_context():
-            meta = MetaData()
-            meta.reflect(bind=db.engine)
-            meta.drop_all(bind=db.engine)
-            upgrade()
-            load_catalog(db.session)
-            db.session.commit()
             _fill(args.applications)
             meeting_id, routed, secretary, drawn = _meeting(args.routed)
             print(
@@ -117,13 +100,7 @@ def main() -> None:
             ("expert", "/expert/", "评审会议（专家）"),
             ("expert", f"/expert/meetings/{meeting_id}", "会议页（专家）"),
         ]
-        print(f"{'page':30} {'median ms':>10} {'queries':>8} {'KB':>7}")
-        for who, path, label in pages:
-            client = IsolatedClient(app, app.response_class, use_cookies=True)
-            with app.app_context():
-                login(client, names[who], PASSWORD)
-                ms, queries, size = _measure(client, path, args.runs)
-            print(f"{label:30} {ms:10.1f} {queries:8d} {size / 1024:7.1f}")
+        print_pages(app, pages, names, args.runs, width=30)
         with app.app_context():
             drawn = [db.session.get(Account, i) for i in drawn_ids]
             ballot_ms, count = _ballots(meeting_id, routed, drawn)
