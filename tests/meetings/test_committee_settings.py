@@ -1,0 +1,81 @@
+"""The committee's vote rules and result publicity days, edited by the province admin."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.workflow.states import Role
+from tests.factories import make_account
+
+
+@pytest.fixture
+def admin(session, world, as_person):
+    account = make_account(session, Role.PROVINCE_ADMIN, unit=world.org.province)
+    session.commit()
+    return as_person(account)
+
+
+def _form(world, **changes) -> dict:
+    committee = world.committee
+    data = {
+        "name": committee.name,
+        "organiser": str(committee.organiser_id),
+        "is_open": "y",
+        "series": [str(s.id) for s in committee.series],
+        "paper_min": "3",
+        "paper_max": "5",
+        "quorum_numerator": "2",
+        "quorum_denominator": "3",
+        "pass_numerator": "2",
+        "pass_denominator": "3",
+        "result_publicity_days": "5",
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_admin_sets_the_ratios_and_days(session, world, admin):
+    response = admin.post(
+        f"/admincommitteeview/edit/{world.committee.id}",
+        data=_form(world, pass_numerator="1", pass_denominator="2", result_publicity_days="7"),
+    )
+    assert response.status_code == 302
+    session.refresh(world.committee)
+    committee = world.committee
+    assert (committee.pass_numerator, committee.pass_denominator) == (1, 2)
+    assert committee.result_publicity_days == 7
+    assert [s.code for s in committee.series] == ["engineering"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"pass_numerator": "4", "pass_denominator": "3"}, "分子不能大于分母"),
+        ({"quorum_numerator": "0"}, "比例的分子和分母须为1-100的整数"),
+        ({"pass_denominator": "101"}, "比例的分子和分母须为1-100的整数"),
+        ({"result_publicity_days": "0"}, "评审结果公示工作日数须为1-60的整数"),
+    ],
+)
+def test_bad_rules_are_refused_in_chinese_and_nothing_changes(
+    session, world, admin, changes, message
+):
+    response = admin.post(
+        f"/admincommitteeview/edit/{world.committee.id}", data=_form(world, **changes)
+    )
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    session.refresh(world.committee)
+    committee = world.committee
+    assert (committee.quorum_numerator, committee.quorum_denominator) == (2, 3)
+    assert (committee.pass_numerator, committee.pass_denominator) == (2, 3)
+    assert committee.result_publicity_days == 5
+
+
+def test_the_secretary_cannot_edit_the_rules(session, world, as_person):
+    client = as_person(world.secretary)
+    response = client.post(
+        f"/admincommitteeview/edit/{world.committee.id}", data=_form(world, pass_numerator="1")
+    )
+    assert response.status_code in (302, 403)
+    session.refresh(world.committee)
+    assert world.committee.pass_numerator == 2
