@@ -15,7 +15,7 @@ from typing import Any
 
 from app.workflow.actors import Actor
 from app.workflow.errors import InvalidState, NotAllowed, RuleViolation
-from app.workflow.states import ApplicationStatus, MeetingStatus, Role, VoteOutcome
+from app.workflow.states import MeetingStatus, Role, VoteOutcome
 
 #: meetings whose drawn experts may read the dossiers routed to them
 OPEN_MEETING_STATUSES = frozenset({MeetingStatus.PREPARING, MeetingStatus.VOTING})
@@ -145,14 +145,3 @@ def check_conflict(*, meeting_status: MeetingStatus, recused: bool, already_cast
         raise RuleViolation("您已回避该申报")
     if already_cast:
         raise RuleViolation("您已对该申报投过票，不能再申请回避")
-
-
-def expert_may_view(
-    meeting_status: MeetingStatus, recused: bool, status: ApplicationStatus
-) -> bool:
-    """A drawn expert reads a routed dossier while the meeting is open, unless recused."""
-    return (
-        meeting_status in OPEN_MEETING_STATUSES
-        and not recused
-        and status == ApplicationStatus.EVALUATING
-    )

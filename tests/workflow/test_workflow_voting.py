@@ -21,7 +21,6 @@ from app.workflow.voting import (
     check_size,
     close,
     draw_experts,
-    expert_may_view,
     is_recused,
     require_manage,
     start_voting,
@@ -368,14 +367,6 @@ def test_conflict_refusals(status, recused, cast, error, message) -> None:
 
 
 # --- what an expert reads -------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("meeting_status", list(M))
-@pytest.mark.parametrize("recused", [False, True])
-@pytest.mark.parametrize("status", list(S))
-def test_expert_may_view(meeting_status, recused, status) -> None:
-    expected = meeting_status != M.CLOSED and not recused and status == S.EVALUATING
-    assert expert_may_view(meeting_status, recused, status) is expected
 
 
 @pytest.mark.parametrize("drawn", [False, True])
