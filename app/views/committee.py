@@ -10,16 +10,14 @@ from app.clock import now
 from app.extensions import db
 from app.forms.committee import AddDossiersForm, AttendanceForm, MeetingForm, RefuseForm
 from app.forms.review import ReturnForm
-from app.models import Application, Committee
+from app.models import Committee
 from app.services import dossier_view, meetings, review
 from app.services.dossier import DossierNotFound, application_in_scope
 from app.services.pagination import paginate, parse_page
-from app.services.scopes import visible_applications
 from app.views.base import RoleView, commit_or_flash, flash_errors
 from app.views.review import DossierActionMixin
 from app.workflow import permissions
 from app.workflow.errors import WorkflowError
-from app.workflow.states import ReviewStage
 
 
 class CommitteeDossierView(DossierActionMixin, RoleView):
@@ -33,9 +31,7 @@ class CommitteeDossierView(DossierActionMixin, RoleView):
         actor = self.actor()
         committee = db.session.get(Committee, actor.committee_id) if actor.committee_id else None
         waiting = request.args.get("tab", "waiting") != "all"
-        stmt = visible_applications(actor)
-        if waiting:
-            stmt = stmt.where(Application.stage == ReviewStage.COMMITTEE_INTAKE)
+        stmt = review.filtered_queue(actor, review.ReviewFilter(waiting_only=waiting))
         page = paginate(db.session, stmt, parse_page(request.args.get("page")))
         return self.render_page(
             "committee/dossiers.html", "评委会受理", page=page, committee=committee, waiting=waiting
