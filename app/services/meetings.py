@@ -382,7 +382,7 @@ def expert_meeting(
 @dataclass(frozen=True)
 class ExpertDossier:
     application: Application
-    #: 已投票 / 已回避 / None
+    #: 已投票, or None before the expert votes
     ballot: str | None
 
 
@@ -409,9 +409,8 @@ def expert_dossiers(session: Session, actor: Actor, meeting: ReviewMeeting) -> l
 
 
 def _ballot_label(recused: bool | None) -> str | None:
-    if recused is None:
-        return None
-    return "已回避" if recused else "已投票"
+    # a declared conflict takes the dossier out of the expert's scope, so only votes show
+    return "已投票" if recused is False else None
 
 
 def expert_dossier(
