@@ -68,3 +68,39 @@ def add_representative_paper(page: Page, files: dict[str, str]) -> None:
     paper = page.locator("#list-paper tr.item-row").first
     expect(paper).to_contain_text(PAPER_TITLE)
     expect(paper.locator(".file-thumbs li")).to_have_count(4)
+
+
+def add_education(
+    page: Page, scans: dict[str, str], *, entered: str, school: str, level: str, degree: str
+) -> None:
+    """学习经历 (graduated 2007, so the 2002+ rule asks for the 备案表): 新增, the fields,
+    上传学历及佐证材料 with the certificate and the 备案表, 确定, 保存."""
+    page.locator("#list-education").get_by_role("link", name="新增").click()
+    page.get_by_label("入学时间").fill(entered)
+    page.get_by_label("毕业时间").fill("2007-07-01")
+    page.get_by_label("学校名称").fill(school)
+    page.get_by_label("所学专业").fill("土木工程")
+    page.get_by_label("学历", exact=True).select_option(level)
+    page.get_by_label("学位", exact=True).select_option(degree)
+    page.get_by_label("学习形式").select_option("全日制")
+    page.get_by_label("教育类别").select_option("普通高等教育")
+    page.get_by_label("学信网验证码").fill("123456789012")
+    page.get_by_label("验证有效期").fill("2027-03-31")
+    # the part list follows the typed year (2002+ → 电子注册备案表)
+    page.wait_for_function(
+        "document.querySelector('#required-parts').innerText.includes('电子注册备案表')"
+    )
+    upload(
+        page,
+        "上传学历及佐证材料",
+        [
+            (scans["学历证书.jpg"], "学历证书"),
+            (scans["备案表.jpg"], "教育部学历证书电子注册备案表"),
+        ],
+    )
+    expect(page.locator("#pending-files tbody tr")).to_have_count(2)
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".alert-success").first).to_contain_text("已保存")
+    row = page.locator("#list-education tr.item-row").first
+    expect(row).to_contain_text(school)
+    expect(row.locator(".file-thumbs img")).to_have_count(2)

@@ -23,7 +23,13 @@ from app.validators.dossier import count_summary_chars
 from tests.conftest import FIXED_NOW
 from tests.dossier.shell_helpers import items_of, make_world, photo_jpeg
 from tests.e2e.conftest import login_in_browser
-from tests.e2e.steps import add_representative_paper, enter_base_info, flag, upload
+from tests.e2e.steps import (
+    add_education,
+    add_representative_paper,
+    enter_base_info,
+    flag,
+    upload,
+)
 from tests.factories import PASSWORD
 from tests.items.support import files_of, jpeg, pdf
 
@@ -126,34 +132,11 @@ def _education(page: Page, files: dict[str, str]) -> None:
         "未从继续教育平台获取到2022年度学时记录"
     )
 
-    page.locator("#list-education").get_by_role("link", name="新增").click()
     # a 大学专科 without 学位: the 学历证书 and the 2002+ 备案表 are all it needs
-    page.get_by_label("入学时间").fill("2004-09-01")
-    page.get_by_label("毕业时间").fill("2007-07-01")
-    page.get_by_label("学校名称").fill("兰州交通大学")
-    page.get_by_label("所学专业").fill("土木工程")
-    page.get_by_label("学历", exact=True).select_option("大学专科")
-    page.get_by_label("学位", exact=True).select_option("无")
-    page.get_by_label("学习形式").select_option("全日制")
-    page.get_by_label("教育类别").select_option("普通高等教育")
-    page.get_by_label("学信网验证码").fill("123456789012")
-    page.get_by_label("验证有效期").fill("2027-03-31")
-    page.wait_for_function(
-        "document.querySelector('#required-parts').innerText.includes('电子注册备案表')"
+    add_education(
+        page, files, entered="2004-09-01", school="兰州交通大学", level="大学专科", degree="无"
     )
-    upload(
-        page,
-        "上传学历及佐证材料",
-        [
-            (files["学历证书.jpg"], "学历证书"),
-            (files["备案表.jpg"], "教育部学历证书电子注册备案表"),
-        ],
-    )
-    page.get_by_role("button", name="保存").click()
-    expect(page.locator(".alert-success").first).to_contain_text("已保存")
     row = page.locator("#list-education tr.item-row").first
-    expect(row).to_contain_text("兰州交通大学")
-    expect(row.locator(".file-thumbs img")).to_have_count(2)
     expect(page.locator("#list-education tr.item-problems")).to_have_count(0)
 
     row.get_by_role("link", name="编辑").click()

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from app.models import DossierItem, ItemKind, Section
 from tests.conftest import FIXED_NOW
 from tests.e2e.conftest import login_in_browser
-from tests.e2e.steps import add_representative_paper, upload
+from tests.e2e.steps import add_education, add_representative_paper
 from tests.factories import (
     PASSWORD,
     make_account,
@@ -61,35 +61,10 @@ def test_fill_education_and_achievements_with_files(session, browser_page, appli
     expect(page.locator("h2.page-title")).to_have_text("2 学历资历")
 
     # 学习经历: description, then 上传学历及佐证材料 with two scans, 确定, 保存
-    page.locator("#list-education").get_by_role("link", name="新增").click()
-    page.get_by_label("入学时间").fill("2003-09-01")
-    page.get_by_label("毕业时间").fill("2007-07-01")
-    page.get_by_label("学校名称").fill("兰州大学")
-    page.get_by_label("所学专业").fill("土木工程")
-    page.get_by_label("学历", exact=True).select_option("大学本科")
-    page.get_by_label("学位", exact=True).select_option("学士")
-    page.get_by_label("学习形式").select_option("全日制")
-    page.get_by_label("教育类别").select_option("普通高等教育")
-    page.get_by_label("学信网验证码").fill("123456789012")
-    page.get_by_label("验证有效期").fill("2027-03-31")
-    # the part list follows the typed year (2002+ → 电子注册备案表)
-    page.wait_for_function(
-        "document.querySelector('#required-parts').innerText.includes('电子注册备案表')"
+    add_education(
+        page, scans, entered="2003-09-01", school="兰州大学", level="大学本科", degree="学士"
     )
-    upload(
-        page,
-        "上传学历及佐证材料",
-        [
-            (scans["学历证书.jpg"], "学历证书"),
-            (scans["备案表.jpg"], "教育部学历证书电子注册备案表"),
-        ],
-    )
-    expect(page.locator("#pending-files tbody tr")).to_have_count(2)
-    page.get_by_role("button", name="保存").click()
-    expect(page.locator(".alert-success").first).to_contain_text("已保存")
     row = page.locator("#list-education tr.item-row").first
-    expect(row.locator(".file-thumbs img")).to_have_count(2)
-    expect(row).to_contain_text("兰州大学")
 
     # reorder the files: 编辑, 下移 the first
     row.get_by_role("link", name="编辑").click()
