@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
 PAPER_TITLE = "高层建筑结构抗震设计研究"
@@ -9,6 +11,14 @@ PAPER_TITLE = "高层建筑结构抗震设计研究"
 
 def choose(page: Page, label: str, option: str) -> None:
     page.get_by_label(label, exact=True).select_option(label=option)
+
+
+def on_page(page: Page, title: str) -> None:
+    """The page titled ``title`` is shown and its scripts have run: a click's navigation only
+    waits for the new document to start, and a page script (the 小结 counter, the confirm
+    dialogs) must be listening before the walk types or clicks."""
+    expect(page.locator("h2.page-title")).to_have_text(title)
+    page.wait_for_load_state("load")
 
 
 def flag(page: Page, number: int):
@@ -36,6 +46,7 @@ def enter_base_info(page: Page, committee_name: str) -> None:
 
 def upload(page: Page, button: str, files_and_parts: list[tuple[str, str]]) -> None:
     """上传…: the dialog, 选择文件, each file's 材料类别 in the preview, 确定."""
+    page.wait_for_load_state("load")
     page.get_by_role("button", name=button).click()
     dialog = page.locator("#upload-dialog")
     expect(dialog).to_be_visible()
@@ -47,6 +58,19 @@ def upload(page: Page, button: str, files_and_parts: list[tuple[str, str]]) -> N
     dialog.get_by_role("button", name="确定").click()
     expect(dialog).to_be_hidden()
     expect(page.locator("#pending-files tbody tr")).to_have_count(len(files_and_parts))
+
+
+def upload_photo(page: Page, path: str) -> None:
+    """上传证件照: the dialog shows the chosen photo, 确定 uploads it."""
+    page.wait_for_load_state("load")
+    page.get_by_role("link", name="上传证件照").click()
+    dialog = page.locator("#photo-dialog")
+    expect(dialog).to_be_visible()
+    dialog.locator("#photo-input").set_input_files(path)
+    expect(dialog.locator("#photo-preview")).to_have_attribute("src", re.compile("^blob:"))
+    dialog.get_by_role("button", name="确定").click()
+    expect(page.get_by_text("证件照已上传")).to_be_visible()
+    expect(page.locator("#id-photo")).to_be_visible()
 
 
 def add_representative_paper(page: Page, files: dict[str, str]) -> None:

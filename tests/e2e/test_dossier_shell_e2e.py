@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from app.validators.dossier import count_summary_chars
 from tests.dossier.shell_helpers import make_world, photo_jpeg
 from tests.e2e.conftest import login_in_browser
-from tests.e2e.steps import choose, enter_base_info, flag
+from tests.e2e.steps import choose, enter_base_info, flag, on_page, upload_photo
 from tests.factories import PASSWORD
 from tests.files.file_corpus import pdf
 
@@ -58,14 +58,7 @@ def test_enter_fill_basic_info_and_summary(session, browser_page: Page, tmp_path
     # 上传证件照: the dialog shows the chosen photo, 确定 uploads it
     photo = tmp_path / "证件照.jpg"
     photo.write_bytes(photo_jpeg())
-    page.get_by_role("link", name="上传证件照").click()
-    dialog = page.locator("#photo-dialog")
-    expect(dialog).to_be_visible()
-    dialog.locator("#photo-input").set_input_files(str(photo))
-    expect(dialog.locator("#photo-preview")).to_have_attribute("src", re.compile("^blob:"))
-    dialog.get_by_role("button", name="确定").click()
-    expect(page.get_by_text("证件照已上传")).to_be_visible()
-    expect(page.locator("#id-photo")).to_be_visible()
+    upload_photo(page, str(photo))
 
     # 考核情况, one row per year, with 现资格以来取得优秀年度, and the proof
     form = page.locator("#assessment-form")
@@ -91,7 +84,7 @@ def test_enter_fill_basic_info_and_summary(session, browser_page: Page, tmp_path
 
     # 4.5 小结: the live count agrees with the server's rule
     page.get_by_role("link", name="5 小结").click()
-    expect(page.locator("h2.page-title")).to_have_text("小结")
+    on_page(page, "小结")
     counts = page.evaluate("samples => samples.map(window.countSummaryChars)", SAMPLES)
     assert counts == [count_summary_chars(s) for s in SAMPLES]
     area = page.get_by_label("小结")

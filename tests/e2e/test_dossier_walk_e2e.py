@@ -28,7 +28,9 @@ from tests.e2e.steps import (
     add_representative_paper,
     enter_base_info,
     flag,
+    on_page,
     upload,
+    upload_photo,
 )
 from tests.factories import PASSWORD
 from tests.items.support import files_of, jpeg, pdf
@@ -98,14 +100,7 @@ def _basic_info(page: Page, files: dict[str, str]) -> None:
     page.locator("#personal-form").get_by_role("button", name="保存").click()
     expect(page.get_by_text("个人信息已保存")).to_be_visible()
 
-    page.get_by_role("link", name="上传证件照").click()
-    dialog = page.locator("#photo-dialog")
-    expect(dialog).to_be_visible()
-    dialog.locator("#photo-input").set_input_files(files["证件照.jpg"])
-    expect(dialog.locator("#photo-preview")).to_have_attribute("src", re.compile("^blob:"))
-    dialog.get_by_role("button", name="确定").click()
-    expect(page.get_by_text("证件照已上传")).to_be_visible()
-    expect(page.locator("#id-photo")).to_be_visible()
+    upload_photo(page, files["证件照.jpg"])
 
     form = page.locator("#assessment-form")
     form.locator('input[name="rows-0-year"]').fill("2025")
@@ -184,7 +179,7 @@ def _achievements(page: Page, files: dict[str, str]) -> None:
 def _summary(page: Page, text: str) -> None:
     """§4.5: 560 characters typed, the live count in range, 完成填报."""
     _open_step(page, "5 小结")
-    expect(page.locator("h2.page-title")).to_have_text("小结")
+    on_page(page, "小结")
     area = page.get_by_label("小结")
     area.press_sequentially(text)
     count = page.locator("#summary-count")
