@@ -6,6 +6,7 @@ from flask_appbuilder import AppBuilder, ModelView, expose, has_access
 from flask_appbuilder.models.sqla.filters import FilterNotEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy import func, select
+from wtforms import BooleanField
 from wtforms.validators import NumberRange, ValidationError
 
 from app.extensions import db
@@ -45,7 +46,7 @@ class AdminDashboardView(RoleView):
         return self.render_page("admin/dashboard.html", "全省申报概况", rows=rows, batch=batch)
 
 
-class _ReferenceView(ModelView):
+class ReferenceView(ModelView):
     """Generated views for reference data: no file routes, explicit columns."""
 
     #: no file routes (fab_pitfalls 9) and no bulk actions (they bypass filters: pitfall 1)
@@ -60,8 +61,26 @@ class _ReferenceView(ModelView):
     }
     page_size = 25
 
+    def _init_forms(self):
+        # FAB marks every NOT NULL column InputRequired, and an unticked checkbox sends nothing:
+        # its generated forms could never save False. A plain BooleanField can.
+        for columns, extra in (
+            (self.add_columns, "add_form_extra_fields"),
+            (self.edit_columns, "edit_form_extra_fields"),
+        ):
+            checkboxes = {
+                name: BooleanField(
+                    self.label_columns.get(name, name),
+                    description=self.description_columns.get(name, ""),
+                )
+                for name in columns
+                if self.datamodel.is_boolean(name)
+            }
+            setattr(self, extra, {**checkboxes, **(getattr(self, extra) or {})})
+        super()._init_forms()
 
-class AdminUnitView(_ReferenceView):
+
+class AdminUnitView(ReferenceView):
     datamodel = SQLAInterface(Unit)
     list_title = show_title = add_title = edit_title = "单位"
     list_columns = ["code", "name", "type", "region", "parent"]
@@ -81,7 +100,7 @@ class AdminUnitView(_ReferenceView):
     }
 
 
-class AdminSeriesView(_ReferenceView):
+class AdminSeriesView(ReferenceView):
     datamodel = SQLAInterface(Series)
     list_title = show_title = add_title = edit_title = "申报系列"
     list_columns = ["sort", "name", "ethics_check", "needs_license", "needs_exam", "active"]
@@ -108,7 +127,7 @@ class AdminSeriesView(_ReferenceView):
     }
 
 
-class AdminQualificationView(_ReferenceView):
+class AdminQualificationView(ReferenceView):
     datamodel = SQLAInterface(Qualification)
     list_title = show_title = add_title = edit_title = "申报资格"
     list_columns = ["series.name", "name", "grade", "active"]
@@ -126,7 +145,7 @@ class AdminQualificationView(_ReferenceView):
     }
 
 
-class AdminSpecialtyView(_ReferenceView):
+class AdminSpecialtyView(ReferenceView):
     datamodel = SQLAInterface(Specialty)
     list_title = show_title = "申报专业"
     list_columns = ["series.name", "path", "depth", "active"]
@@ -156,7 +175,7 @@ def _not_above(other: str):
     return check
 
 
-class AdminCommitteeView(_ReferenceView):
+class AdminCommitteeView(ReferenceView):
     datamodel = SQLAInterface(Committee)
     list_title = show_title = add_title = edit_title = "评委会"
     list_columns = ["name", "organiser", "org_root", "is_open", "paper_min", "paper_max"]
@@ -209,7 +228,7 @@ class AdminCommitteeView(_ReferenceView):
     }
 
 
-class AdminBatchView(_ReferenceView):
+class AdminBatchView(ReferenceView):
     datamodel = SQLAInterface(Batch)
     list_title = show_title = add_title = edit_title = "年度批次"
     list_columns = ["year", "name", "opens_at", "personal_deadline", "is_current"]
@@ -244,7 +263,7 @@ class AdminBatchView(_ReferenceView):
     }
 
 
-class AdminBatchOverrideView(_ReferenceView):
+class AdminBatchOverrideView(ReferenceView):
     """A committee's own deadlines inside a batch (DESIGN §3: per-committee overrides)."""
 
     datamodel = SQLAInterface(BatchCommitteeOverride)
@@ -270,7 +289,7 @@ class AdminBatchOverrideView(_ReferenceView):
     }
 
 
-class AdminAuditView(_ReferenceView):
+class AdminAuditView(ReferenceView):
     datamodel = SQLAInterface(AuditEvent)
     formatters_columns = {"event": lambda code: EVENT_LABELS.get(code, code)}
     list_title = show_title = "审计日志"
@@ -289,7 +308,7 @@ class AdminAuditView(_ReferenceView):
     }
 
 
-class AdminWorkdayView(_ReferenceView):
+class AdminWorkdayView(ReferenceView):
     """Days the State Council's schedule sets, where the holidays package does not know them yet."""
 
     datamodel = SQLAInterface(WorkdayOverride)

@@ -79,3 +79,24 @@ def test_the_secretary_cannot_edit_the_rules(session, world, as_person):
     assert response.status_code in (302, 403)
     session.refresh(world.committee)
     assert world.committee.pass_numerator == 2
+
+
+def test_an_unticked_box_saves_false(session, world, admin):
+    """FAB would require every NOT NULL column, and an unticked checkbox sends nothing."""
+    data = _form(world)
+    del data["is_open"]
+    response = admin.post(f"/admincommitteeview/edit/{world.committee.id}", data=data)
+    assert response.status_code == 302
+    session.refresh(world.committee)
+    assert world.committee.is_open is False
+
+
+def test_a_holiday_is_recorded_with_the_box_unticked(session, admin):
+    from sqlalchemy import select
+
+    from app.models import WorkdayOverride
+
+    response = admin.post("/adminworkdayview/add", data={"day": "2027-02-08", "note": "春节"})
+    assert response.status_code == 302
+    row = session.scalars(select(WorkdayOverride)).one()
+    assert row.workday is False and row.note == "春节"
