@@ -83,6 +83,9 @@ class Config:
     #: generous: the per-account lockout is what stops guessing one person's password
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "30 per minute;600 per hour")
     CAPTCHA_RATE_LIMIT = os.environ.get("CAPTCHA_RATE_LIMIT", "60 per minute;1200 per hour")
+    CERTIFICATE_CHECK_RATE_LIMIT = os.environ.get(
+        "CERTIFICATE_CHECK_RATE_LIMIT", "20 per minute;300 per hour"
+    )
     PASSWORD_RATE_LIMIT = os.environ.get("PASSWORD_RATE_LIMIT", "30 per minute")
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
@@ -151,5 +154,6 @@ class TestConfig(Config):
     # the rate-limit tests lower them for themselves
     LOGIN_RATE_LIMIT = "100000 per minute"
     CAPTCHA_RATE_LIMIT = "100000 per minute"
+    CERTIFICATE_CHECK_RATE_LIMIT = "100000 per minute"
     PASSWORD_RATE_LIMIT = "100000 per minute"
     RATELIMIT_STORAGE_URI = "memory://"

@@ -1,4 +1,5 @@
-"""`flask storage gc`: remove stored files no attachment row names; report rows whose file is gone.
+"""`flask storage gc`: remove stored files no row names (dossier attachments, notice files);
+report rows whose file is gone.
 
 Works in chunks on both sides (stored hashes against the database, row hashes against the
 store), so memory stays bounded whatever the number of files. Files younger than the grace
@@ -13,11 +14,11 @@ from itertools import islice
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
+from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.models import Attachment
+from app.models import Attachment, NoticeFile
 from app.storage import DEFAULT_GC_GRACE, FileStore, GcReport, collect_garbage
 
 storage_cli = AppGroup("storage", help="附件存储")
@@ -57,18 +58,24 @@ class _Slice(FileStore):
         return self.store.stored_at(sha)
 
 
+#: every table whose rows name stored files, with the label the command prints for a row
+FILE_TABLES = ((Attachment, "附件"), (NoticeFile, "通知附件"))
+
+
 def referenced_among(session: Session, hashes: list[str]) -> set[str]:
-    stmt = select(Attachment.sha256).where(Attachment.sha256.in_(hashes)).distinct()
+    stmt = union(
+        *(select(model.sha256).where(model.sha256.in_(hashes)) for model, _ in FILE_TABLES)
+    )
     return set(session.scalars(stmt))
 
 
-def missing_files(session: Session, store: FileStore) -> Iterator[tuple[int, str]]:
-    """(attachment id, hash) of every row whose bytes are not in the store."""
-    stmt = select(Attachment.id, Attachment.sha256).order_by(Attachment.id)
-    rows = session.execute(stmt.execution_options(yield_per=CHUNK))
-    for attachment_id, sha in rows:
-        if not store.exists(sha):
-            yield attachment_id, sha
+def missing_files(session: Session, store: FileStore) -> Iterator[tuple[str, int, str]]:
+    """(label, row id, hash) of every row whose bytes are not in the store."""
+    for model, label in FILE_TABLES:
+        stmt = select(model.id, model.sha256).order_by(model.id)
+        for row_id, sha in session.execute(stmt.execution_options(yield_per=CHUNK)):
+            if not store.exists(sha):
+                yield label, row_id, sha
 
 
 def garbage_collect(
@@ -87,7 +94,7 @@ def garbage_collect(
         report.removed += part.removed
         report.recent += part.recent
     missing = list(missing_files(session, store))
-    report.missing = sorted({sha for _, sha in missing})
+    report.missing = sorted({sha for _, _, sha in missing})
     return report, missing
 
 
@@ -101,7 +108,7 @@ def garbage_collect(
     help="保留最近这么多小时内存入的文件（可能尚未提交）",
 )
 def gc_command(dry_run: bool, grace_hours: float) -> None:
-    """Remove stored files no attachment row refers to; report rows whose file is missing."""
+    """Remove stored files no row refers to; report rows whose file is missing."""
     from app.services.attachments import get_store
 
     report, missing = garbage_collect(
@@ -112,9 +119,9 @@ def gc_command(dry_run: bool, grace_hours: float) -> None:
     for sha in report.removed[:SHOWN]:
         click.echo(f"  {sha}")
     click.echo(f"保留最近存入的无引用文件 {len(report.recent)} 个")
-    click.echo(f"附件记录指向的文件缺失 {len(missing)} 条")
-    for attachment_id, sha in missing[:SHOWN]:
-        click.echo(f"  附件 {attachment_id}: {sha}")
+    click.echo(f"记录指向的文件缺失 {len(missing)} 条")
+    for label, row_id, sha in missing[:SHOWN]:
+        click.echo(f"  {label} {row_id}: {sha}")
     if missing:
         raise SystemExit(1)
 

@@ -78,5 +78,7 @@ def build_certificate(text: CertificateText, font_path: str) -> bytes:
         pdf.cell(177, 10, value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_y(176)
     pdf.set_font(_FAMILY, size=9)
-    pdf.cell(0, 6, f"{SYSTEM}生成　凭证书编号和校验码可向评委会办事机构核验", align=Align.C)
+    pdf.cell(
+        0, 6, f"{SYSTEM}生成　凭证书编号和校验码可在本系统网站首页“证书查询”核验", align=Align.C
+    )
     return bytes(pdf.output())

@@ -16,6 +16,7 @@ from app.models.dossier import Application, ApplicationHistory
 from app.models.education import ContinuingEducationRecord
 from app.models.items import Attachment, DossierItem, ItemKind, Section
 from app.models.meeting import MeetingApplication, MeetingBallot, MeetingExpert, ReviewMeeting
+from app.models.notice import Notice, NoticeColumn, NoticeFile
 from app.models.org import Account, Unit
 from app.models.review import MailState, Notification, UnitPublicity, WorkdayOverride
 from app.models.security import LoginChallenge
@@ -49,6 +50,9 @@ __all__ = [
     "MeetingBallot",
     "MeetingExpert",
     "ReviewMeeting",
+    "Notice",
+    "NoticeColumn",
+    "NoticeFile",
     "Notification",
     "Unit",
     "UnitPublicity",

@@ -7,6 +7,7 @@ the dossier when it is issued, so later renames do not change a certificate alre
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from datetime import date, datetime
 
@@ -212,4 +213,21 @@ def certificate_in_scope(session: Session, actor: Actor, application_id: int) ->
     certificate = certificate_of(session, application.id)
     if certificate is None:
         raise DossierNotFound(application_id)
+    return certificate
+
+
+def verify(session: Session, number: str, code: str) -> Certificate | None:
+    """证书查询: the certificate whose number and verification code both match, else None.
+
+    The code is compared in constant time; letters are read case-insensitively, as people
+    type what they read off the paper.
+    """
+    number, code = (number or "").strip(), (code or "").strip().upper()
+    if not number or not code:
+        return None
+    certificate = session.scalars(select(Certificate).where(Certificate.number == number)).first()
+    if certificate is None or not hmac.compare_digest(
+        certificate.verification_code.encode(), code.encode()
+    ):
+        return None
     return certificate

@@ -19,13 +19,15 @@ from app.models import (
     Batch,
     Committee,
     DeclarationModeItem,
+    Notice,
+    NoticeColumn,
     Qualification,
     Series,
     Specialty,
     Unit,
     ValidityScope,
 )
-from app.services import certificates, meetings, submission
+from app.services import certificates, meetings, notices, submission
 from app.services.accounts import create_account
 from app.services.applications import enter_application, perform
 from app.services.catalog import read_data
@@ -96,7 +98,21 @@ class _DemoBuilder:
             _DemoMeetings(self, code, dossiers).run()
         for entry in self.spec["committees"]:
             self.committees[entry["code"]].is_open = entry.get("open", True)
+        self._notices()
         self.session.flush()
+
+    def _notices(self) -> None:
+        year = self.now.astimezone(BEIJING).year
+        for entry in self.spec["notices"]:
+            notice = Notice(
+                category=NoticeColumn[entry["category"]],
+                title=entry["title"].format(year=year),
+                body=entry["body"].format(year=year),
+                pinned=entry.get("pinned", False),
+                is_published=True,
+            )
+            notices.stamp_publication(notice, self.now - timedelta(days=entry["days_ago"]))
+            self.session.add(notice)
 
     def _organisation(self) -> None:
         province = self.spec["province"]

@@ -16,6 +16,8 @@ def register_views(appbuilder: AppBuilder) -> None:
         guards,
         items,
         messages,
+        notices,
+        public,
         results,
         review,
         unit,
@@ -32,4 +34,6 @@ def register_views(appbuilder: AppBuilder) -> None:
     expert.register(appbuilder)
     results.register(appbuilder)
     admin.register(appbuilder)
+    notices.register(appbuilder)
+    public.register(appbuilder)
     education.register(appbuilder)

@@ -1,4 +1,4 @@
-"""The index: sends each person to the page meant for their role."""
+"""The index: the public website for visitors; each signed-in person's page for their role."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ class HomeView(IndexView):
     @expose("/")
     def index(self):
         if not current_user.is_authenticated:
-            return redirect(self.appbuilder.get_url_for_login)
+            return redirect(url_for("PortalView.index"))
         for role in current_user.roles:
             if role.name in ROLE_HOME:
                 return redirect(url_for(ROLE_HOME[role.name]))

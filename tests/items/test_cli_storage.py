@@ -43,7 +43,7 @@ def test_gc_reports_rows_whose_file_is_missing(app, session, dossier):
     gone = files_of(session, item)[1]
     store.delete(gone.sha256)
     report, missing = garbage_collect(session, store, dry_run=True)
-    assert missing == [(gone.id, gone.sha256)] and report.missing == [gone.sha256]
+    assert missing == [("附件", gone.id, gone.sha256)] and report.missing == [gone.sha256]
 
 
 def test_gc_command(app, session, dossier):

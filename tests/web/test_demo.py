@@ -157,3 +157,15 @@ def test_demo_votes_went_through_meetings_and_experts_have_work(demo, new_client
     assert meeting.name in home
     page = client.get(f"/expert/meetings/{meeting.id}").get_data(as_text=True)
     assert "黄文斌" in page
+
+
+def test_the_demo_website_has_notices_and_a_checkable_certificate(demo, client):
+    from app.models import Certificate
+
+    home = client.get("/portal/").get_data(as_text=True)
+    assert f"关于做好{FIXED_NOW.year}年度职称申报评审工作的通知" in home
+    assert "甘肃省职称评审管理暂行办法" in home
+    certificate = demo.scalars(select(Certificate)).first()
+    query = {"number": certificate.number, "code": certificate.verification_code}
+    page = client.get("/portal/certificate", query_string=query).get_data(as_text=True)
+    assert "证书真实有效" in page and certificate.holder_name in page

@@ -18,10 +18,12 @@ def test_login_page_renders_in_chinese(client):
     assert "Sign In" not in html
 
 
-def test_anonymous_index_redirects_to_login(client):
+def test_visitors_land_on_the_website_that_leads_to_the_login(client):
     response = client.get("/")
     assert response.status_code == 302
-    assert "/login" in response.headers["Location"]
+    assert response.headers["Location"].endswith("/portal/")
+    home = client.get("/portal/").get_data(as_text=True)
+    assert "职称申报入口" in home and 'href="/login/"' in home
 
 
 @pytest.mark.parametrize("role", [r for r in Role])
