@@ -10,7 +10,7 @@ from app.models.catalog import (
     Specialty,
     ValidityScope,
 )
-from app.models.certificate import Certificate, ResultPublicity
+from app.models.certificate import Certificate, IntegrityRecord, ResultPublicity
 from app.models.committee import Batch, BatchCommitteeOverride, Committee
 from app.models.dossier import Application, ApplicationHistory
 from app.models.education import ContinuingEducationRecord
@@ -35,6 +35,7 @@ __all__ = [
     "ContinuingEducationRecord",
     "DeclarationModeItem",
     "DossierItem",
+    "IntegrityRecord",
     "ItemKind",
     "LoginChallenge",
     "OptionKind",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_appbuilder import Model
-from sqlalchemy import CheckConstraint, Column, Date, DateTime, ForeignKey, String, Table
+from sqlalchemy import CheckConstraint, Column, Date, DateTime, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.dossier import Application
@@ -36,6 +36,13 @@ class Certificate(Model):
     """The certificate of one dossier; its text is fixed when issued (names may change later)."""
 
     __tablename__ = "certificate"
+    __table_args__ = (
+        CheckConstraint(
+            "(revoked_on IS NULL AND revoke_reason IS NULL)"
+            " OR (revoked_on IS NOT NULL AND revoke_reason IS NOT NULL)",
+            name="ck_certificate_revoked",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(
@@ -58,5 +65,34 @@ class Certificate(Model):
     issued_on: Mapped[date] = mapped_column(Date)
     issued_by: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
     issued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    #: 撤销职称 (fraud): the Beijing date and the reason; both or neither
+    revoked_on: Mapped[date | None] = mapped_column(Date)
+    revoke_reason: Mapped[str | None] = mapped_column(Text)
 
     application: Mapped[Application] = relationship()
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_on is not None
+
+
+class IntegrityRecord(Model):
+    """诚信档案: who was found to have cheated, why, and until when they may not apply."""
+
+    __tablename__ = "integrity_record"
+    __table_args__ = (CheckConstraint("ban_ends_on >= recorded_on", name="ck_integrity_ban"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_number: Mapped[str] = mapped_column(String(18), index=True)
+    holder_name: Mapped[str] = mapped_column(String(128))
+    certificate_id: Mapped[int | None] = mapped_column(
+        ForeignKey("certificate.id", ondelete="SET NULL"), unique=True
+    )
+    reason: Mapped[str] = mapped_column(Text)
+    #: Beijing dates; the ban includes its last day
+    recorded_on: Mapped[date] = mapped_column(Date)
+    ban_ends_on: Mapped[date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    certificate: Mapped[Certificate | None] = relationship()

@@ -23,7 +23,7 @@ from app.models import (
     Specialty,
     ValidityScope,
 )
-from app.services import audit
+from app.services import audit, integrity
 from app.services.notifications import mail_configured, notify_applicant
 from app.workflow import transitions
 from app.workflow.actors import Actor
@@ -118,6 +118,7 @@ def enter_application(
         raise RuleViolation("当前没有开放的年度申报批次")
     if specialty.series_id != qualification.series_id or specialty.depth != 3:
         raise RuleViolation("申报专业与申报系列不一致，请重新选择三级申报专业")
+    integrity.check_may_apply(session, account.id_number, now)
     assignment = assign_committee(session, account, qualification, specialty, scope)
     transition = transitions.enter(
         actor,

@@ -35,6 +35,7 @@ EVENT_LABELS = {
     "experts_drawn": "抽取评审专家",
     "voting_started": "开始表决",
     "meeting_closed": "结束表决",
+    "certificate_revoked": "撤销职称",
 }
 
 _NAME_MAX = 128

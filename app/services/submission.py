@@ -32,6 +32,7 @@ from app.models import (
     Section,
     SubmissionSnapshot,
 )
+from app.services import integrity
 from app.services.applications import perform
 from app.services.basic_info import load_basic, missing_items
 from app.services.dossier import application_in_scope, step_done
@@ -295,6 +296,7 @@ def submit(
     earlier = _same_page_submitted(session, application, actor, form_version)
     if earlier is not None:
         return Submitted(earlier, repeated=True)
+    integrity.check_may_apply(session, application.applicant.id_number, now)
     check = completeness(session, application, now.astimezone(BEIJING).date())
     window = submission_window(application)
     allowed = permissions.can_submit(application, actor)

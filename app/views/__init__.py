@@ -14,6 +14,7 @@ def register_views(appbuilder: AppBuilder) -> None:
         expert,
         files,
         guards,
+        integrity,
         items,
         messages,
         notices,
@@ -35,5 +36,6 @@ def register_views(appbuilder: AppBuilder) -> None:
     results.register(appbuilder)
     admin.register(appbuilder)
     notices.register(appbuilder)
+    integrity.register(appbuilder)
     public.register(appbuilder)
     education.register(appbuilder)

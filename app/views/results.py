@@ -23,13 +23,25 @@ from app.views.downloads import render_pdf, send_bytes
 NO_FONT = "系统暂时无法生成证书文件（服务器未安装中文字体），请联系系统管理员安装中文字体后再下载。"
 
 
-def certificate_pdf(certificate: Certificate):
-    """The certificate as a PDF download, or None when no CJK font can be loaded."""
+def certificate_pdf(certificate: Certificate, back: str):
+    """The certificate as a PDF download; a revoked one, or no CJK font, flashes why and goes
+    ``back`` (a revoked certificate must not circulate again)."""
+    if certificate.revoked:
+        flash(revoked_message(certificate), "danger")
+        return redirect(url_for(back))
     body = render_pdf(build_certificate, text_of(certificate))
     if body is None:
-        return None
+        flash(NO_FONT, "warning")
+        return redirect(url_for(back))
     filename = f"专业技术资格证书（{certificate.holder_name}，{certificate.number}）.pdf"
     return send_bytes(body, filename, "application/pdf")
+
+
+def revoked_message(certificate: Certificate) -> str:
+    return (
+        f"证书 {certificate.number} 已于{certificate.revoked_on:%Y年%m月%d日}撤销："
+        f"{certificate.revoke_reason}"
+    )
 
 
 class CommitteeResultView(RoleView):
@@ -98,11 +110,7 @@ class CommitteeResultView(RoleView):
             found = certificates.certificate_in_scope(db.session, self.actor(), application_id)
         except DossierNotFound:
             abort(404)
-        response = certificate_pdf(found)
-        if response is None:
-            flash(NO_FONT, "warning")
-            return redirect(url_for("CommitteeResultView.index"))
-        return response
+        return certificate_pdf(found, "CommitteeResultView.index")
 
 
 class ApplicantCertificateView(RoleView):
@@ -119,11 +127,7 @@ class ApplicantCertificateView(RoleView):
         if found is None:
             flash("尚未发证，暂无可下载的证书", "warning")
             return redirect(url_for("ApplicantHomeView.index"))
-        response = certificate_pdf(found)
-        if response is None:
-            flash(NO_FONT, "warning")
-            return redirect(url_for("ApplicantHomeView.index"))
-        return response
+        return certificate_pdf(found, "ApplicantHomeView.index")
 
 
 def register(appbuilder: AppBuilder) -> None:

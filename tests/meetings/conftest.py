@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 
 from app.models import Account, Application, Committee
-from app.services import meetings
+from app.services import certificates, meetings
 from app.services.scopes import actor_for
 from app.workflow.states import ApplicationStatus, ReviewStage, Role
 from tests.conftest import FIXED_NOW
@@ -119,3 +120,24 @@ def as_person(new_client):
         return client
 
     return open_as
+
+
+@pytest.fixture
+def certificate(session, world):
+    """Issued after a result publicity from 2026-09-30 to 10-12 (five working days)."""
+    application = make_application(
+        session, unit=world.org.unit, committee=world.committee, status=ApplicationStatus.PUBLICITY
+    )
+    actor = world.actor(world.secretary)
+    certificates.record_publicity(
+        session,
+        actor,
+        world.secretary,
+        application_ids=[application.id],
+        starts_on=date(2026, 9, 30),
+        ends_on=date(2026, 10, 12),
+        place="甘肃省人力资源和社会保障厅网站",
+    )
+    issued = certificates.issue(session, actor, world.secretary, application.id, FIXED_NOW)
+    session.commit()
+    return issued

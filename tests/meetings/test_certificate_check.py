@@ -2,38 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from app.documents.receipt import mask_id_number
 from app.services import certificates
-from app.workflow.states import ApplicationStatus
-from tests.conftest import FIXED_NOW
-from tests.factories import make_application
 
 MISMATCH = "未查到与该证书编号和校验码相符的证书"
-
-
-@pytest.fixture
-def certificate(session, world):
-    """Issued after a result publicity from 2026-09-30 to 10-12 (five working days)."""
-    application = make_application(
-        session, unit=world.org.unit, committee=world.committee, status=ApplicationStatus.PUBLICITY
-    )
-    actor = world.actor(world.secretary)
-    certificates.record_publicity(
-        session,
-        actor,
-        world.secretary,
-        application_ids=[application.id],
-        starts_on=date(2026, 9, 30),
-        ends_on=date(2026, 10, 12),
-        place="甘肃省人力资源和社会保障厅网站",
-    )
-    issued = certificates.issue(session, actor, world.secretary, application.id, FIXED_NOW)
-    session.commit()
-    return issued
 
 
 def check(client, number, code):

@@ -360,3 +360,25 @@ def test_two_submissions_at_once_on_postgresql(app, session, dossier, dialect, s
         select(SubmissionSnapshot).where(SubmissionSnapshot.application_id == target)
     ).all()
     assert len(history) == 1 and len(copies) == 1
+
+
+def test_a_person_in_the_integrity_record_cannot_submit(session, dossier):
+    from datetime import date
+
+    from app.models import IntegrityRecord
+
+    session.add(
+        IntegrityRecord(
+            id_number=dossier.applicant.id_number,
+            holder_name=dossier.applicant.name,
+            reason="伪造业绩材料",
+            recorded_on=date(2025, 3, 1),
+            ban_ends_on=date(2028, 2, 29),
+            recorded_by="省职改办",
+        )
+    )
+    session.commit()
+    with pytest.raises(RuleViolation, match=r"2028年02月29日（含）前不得申报职称"):
+        submit_now(session, dossier)
+    session.rollback()
+    assert reload(session, dossier).status == S.DRAFTING and snapshots(session, dossier.id) == []
