@@ -1,10 +1,12 @@
-"""Small helpers for tests that drive the web pages."""
+"""Small helpers for tests: the web pages, query counts, concurrent transactions."""
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 
 from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 
 def captcha_answer(client) -> str:
@@ -46,3 +48,42 @@ def counting_queries(engine):
         yield counter
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+def run_together(*jobs) -> None:
+    """Start the jobs at the same moment, each in its own thread, and wait for all of them."""
+    barrier = threading.Barrier(len(jobs))
+
+    def run(job):
+        barrier.wait()
+        job()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads), "a transaction never finished"
+
+
+def in_own_session(app, outcomes: list, work):
+    """A job running ``work(session)`` in its own transaction; its outcome is "ok" or the
+    refusal's message (anything else is kept as its repr, and fails the test)."""
+
+    from app.extensions import db
+    from app.workflow.errors import WorkflowError
+
+    def job():
+        with app.app_context(), Session(db.engine) as own:
+            try:
+                work(own)
+                own.commit()
+                outcomes.append("ok")
+            except WorkflowError as exc:
+                own.rollback()
+                outcomes.append(exc.message)
+            except Exception as exc:  # noqa: BLE001 - reported through the assertions
+                own.rollback()
+                outcomes.append(repr(exc))
+
+    return job

@@ -17,6 +17,7 @@ from app.workflow.errors import InvalidState, NotAllowed, RuleViolation
 from app.workflow.states import Role
 from tests.conftest import FIXED_NOW
 from tests.factories import make_account
+from tests.helpers import in_own_session, run_together
 
 REASON = "经查，申报材料中的论文系伪造"
 TODAY = date(2026, 10, 15)  # FIXED_NOW in Beijing
@@ -201,3 +202,26 @@ def test_the_record_list_pages_in_the_database(session, admin, as_person, certif
     first = client.get("/admin/integrity/").get_data(as_text=True)
     assert "记录24" in first and "记录04" not in first and "共 25 条" in first
     assert "记录04" in client.get("/admin/integrity/?page=2").get_data(as_text=True)
+
+
+@pytest.mark.postgres_only
+def test_two_admins_revoking_at_once_record_one_ban(app, session, admin, certificate, dialect):
+    if dialect != "postgresql":
+        pytest.skip("needs concurrent transactions (PostgreSQL)")
+    other = make_account(session, Role.PROVINCE_ADMIN, unit=admin.unit)
+    session.commit()
+    number, outcomes = certificate.number, []
+
+    def by(account):
+        actor, account_id = actor_for(account), account.id
+
+        def work(own):
+            integrity.revoke(
+                own, actor, own.get(type(account), account_id), number, REASON, FIXED_NOW
+            )
+
+        return in_own_session(app, outcomes, work)
+
+    run_together(by(admin), by(other))
+    assert sorted(outcomes) == ["ok", "该证书已撤销，不能重复撤销"], outcomes
+    assert records(session) == 1

@@ -7,7 +7,6 @@ import threading
 
 import pytest
 from sqlalchemy import func, inspect, select
-from sqlalchemy.orm import Session
 
 from app.clock import to_naive_utc
 from app.extensions import db
@@ -28,7 +27,7 @@ from app.services.attachments import AttachmentNotFound, attachment_for
 from app.services.meetings import MeetingNotFound
 from app.services.scopes import expert_condition, visible_applications
 from app.workflow import permissions
-from app.workflow.errors import InvalidState, NotAllowed, RuleViolation, WorkflowError
+from app.workflow.errors import InvalidState, NotAllowed, RuleViolation
 from app.workflow.states import (
     Action,
     ApplicationStatus,
@@ -40,6 +39,7 @@ from app.workflow.states import (
 from app.workflow.voting import Tally
 from tests.conftest import FIXED_NOW
 from tests.factories import make_account, make_application
+from tests.helpers import in_own_session, run_together
 
 S = ApplicationStatus
 AGREE, DISAGREE, ABSTAIN = VoteChoice.AGREE, VoteChoice.DISAGREE, VoteChoice.ABSTAIN
@@ -945,42 +945,6 @@ def test_after_the_close_the_file_is_gone_for_experts(session, world, meeting_of
 
 
 # --- concurrency (PostgreSQL) --------------------------------------------------------------------
-
-
-def run_together(*jobs) -> None:
-    """Start the jobs at the same moment, each in its own thread, and wait for all of them."""
-    barrier = threading.Barrier(len(jobs))
-
-    def run(job):
-        barrier.wait()
-        job()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a transaction never finished"
-
-
-def in_own_session(app, outcomes: list, work):
-    """A job running ``work(session)`` in its own transaction; its outcome is "ok" or the
-    refusal's message (anything else is kept as its repr, and fails the test)."""
-
-    def job():
-        with app.app_context(), Session(db.engine) as own:
-            try:
-                work(own)
-                own.commit()
-                outcomes.append("ok")
-            except WorkflowError as exc:
-                own.rollback()
-                outcomes.append(exc.message)
-            except Exception as exc:  # noqa: BLE001 - reported through the assertions
-                own.rollback()
-                outcomes.append(repr(exc))
-
-    return job
 
 
 @pytest.mark.postgres_only
