@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 
 from sqlalchemy import event
@@ -46,3 +47,8 @@ def counting_queries(engine):
         yield counter
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+def menu_items(html: str) -> set[str]:
+    """Labels of the navigation menu's links (an icon, &nbsp; and the label)."""
+    return set(re.findall(r'<i class="fa fa-fw [\w-]+"></i>&nbsp;\s*([^<]+?)\s*</a>', html))
