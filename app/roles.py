@@ -36,6 +36,7 @@ _PERSONAL_MENUS = (
     "会议管理",
     "评审会议",
     "结果公示与发证",
+    "导出名单",
 )
 _NOT_PERSONAL_MENU = rf"^(?!(?:{'|'.join(_PERSONAL_MENUS)})$).*$"
 _REVIEWER = _grants(r"Review\w*View", "审查推荐")
@@ -54,7 +55,7 @@ FAB_ROLES: dict[str, list[list[str]]] = {
     Role.DEPT_HANDLER.value: _REVIEWER,
     Role.DEPT_LEADER.value: _REVIEWER,
     Role.COMMITTEE_SECRETARY.value: _grants(
-        r"Committee\w*View", "评委会受理", "会议管理", "结果公示与发证"
+        r"Committee\w*View", "评委会受理", "会议管理", "结果公示与发证", "导出名单"
     ),
     Role.EXPERT.value: _grants(r"Expert\w*View", "评审会议"),
     PUBLIC_ROLE: [],

@@ -12,6 +12,7 @@ def register_views(appbuilder: AppBuilder) -> None:
         committee,
         education,
         expert,
+        exports,
         files,
         guards,
         items,
@@ -31,5 +32,6 @@ def register_views(appbuilder: AppBuilder) -> None:
     committee.register(appbuilder)
     expert.register(appbuilder)
     results.register(appbuilder)
+    exports.register(appbuilder)
     admin.register(appbuilder)
     education.register(appbuilder)

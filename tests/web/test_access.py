@@ -14,6 +14,7 @@ PAGES = {
     "/unit/accounts/": {Role.UNIT_ADMIN},
     "/review/": {Role.UNIT_HANDLER, Role.UNIT_LEADER, Role.DEPT_HANDLER, Role.DEPT_LEADER},
     "/committee/dossiers/": {Role.COMMITTEE_SECRETARY},
+    "/committee/exports/": {Role.COMMITTEE_SECRETARY},
     "/expert/": {Role.EXPERT},
     "/admin/": {Role.PROVINCE_ADMIN},
     "/admin/continuing-education/": {Role.PROVINCE_ADMIN},
