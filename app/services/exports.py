@@ -1,4 +1,4 @@
-"""导出名单: the rows behind the spreadsheets, read in bounded chunks.
+"""导出名单 and 申报统计: the rows behind the spreadsheets, read in bounded chunks.
 
 Each list is one SELECT that joins everything a row shows and whose rows arrive ``CHUNK`` at
 a time (``yield_per``: a server-side cursor on PostgreSQL). So the number of statements does not
@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.clock import BEIJING, from_naive_utc
@@ -81,6 +82,11 @@ RESULT_HEADER = (
     "表决结果",
 )
 RESULT_WIDTHS = (7, 12, 30, 18, 32, 10, 10, 8, 8, 8, 12)
+
+STATISTICS_STATUSES = tuple(ApplicationStatus)
+STATISTICS_HEADER = ("评委会", *(s.label for s in STATISTICS_STATUSES), "合计")
+STATISTICS_WIDTHS = (32, *(12 for _ in STATISTICS_STATUSES), 10)
+TOTAL = "合计"
 
 
 class ExportArgumentError(ValueError):
@@ -277,3 +283,49 @@ def _result_rows(result, panel: Panel, status: MeetingStatus) -> Iterator[tuple]
             *votes,
             outcome,
         )
+
+
+# --- 申报统计 ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Statistics:
+    year: int
+    #: (committee name, a count per STATISTICS_STATUSES, the row's total)
+    rows: list[tuple[str, list[int], int]]
+    #: column totals per status, and the grand total
+    totals: list[int]
+    total: int
+
+    def table(self) -> Iterator[tuple]:
+        """The rows of the spreadsheet, in STATISTICS_HEADER order, with the 合计 row last."""
+        for name, counts, total in self.rows:
+            yield (name, *counts, total)
+        yield (TOTAL, *self.totals, self.total)
+
+
+def statistics(session: Session, year: int) -> Statistics:
+    """Applications of one batch year per committee × status: one GROUP BY query.
+
+    Every committee has a row, zeros included: applications are outer-joined to committees.
+    """
+    in_year = select(Batch.id).where(Batch.year == year)
+    stmt = (
+        select(Committee.id, Committee.name, Application.status, func.count(Application.id))
+        .select_from(Committee)
+        .outerjoin(
+            Application,
+            and_(Application.committee_id == Committee.id, Application.batch_id.in_(in_year)),
+        )
+        .group_by(Committee.id, Committee.name, Application.status)
+        .order_by(Committee.id)
+    )
+    index = {status: i for i, status in enumerate(STATISTICS_STATUSES)}
+    by_committee: dict[int, tuple[str, list[int]]] = {}
+    for committee_id, name, status, count in session.execute(stmt):
+        _, counts = by_committee.setdefault(committee_id, (name, [0] * len(index)))
+        if status is not None:
+            counts[index[status]] += count
+    rows = [(name, counts, sum(counts)) for name, counts in by_committee.values()]
+    totals = [sum(counts[i] for _, counts, _ in rows) for i in range(len(index))]
+    return Statistics(year, rows, totals, sum(totals))

@@ -1,4 +1,4 @@
-"""导出名单 (评委会秘书): a page and streamed .xlsx downloads.
+"""导出名单 (评委会秘书) and 申报统计 (省职改办管理员): pages and streamed .xlsx downloads.
 
 The committee always comes from the secretary's account, never from the URL; a meeting id is
 looked up among the secretary's own meetings (404 otherwise). A bad year or status gets a
@@ -81,5 +81,50 @@ class CommitteeExportView(RoleView):
             abort(403)
 
 
+class AdminStatisticsView(RoleView):
+    """申报统计: applications of a year per committee and status, on a page and as .xlsx."""
+
+    route_base = "/admin/statistics"
+    default_view = "index"
+
+    @expose("/")
+    @has_access
+    def index(self):
+        year = self._year()
+        if year is None:
+            return redirect(url_for("AdminStatisticsView.index"))
+        return self.render_page(
+            "admin/statistics.html",
+            "申报统计",
+            stats=exports.statistics(db.session, year),
+            header=exports.STATISTICS_HEADER,
+            years=year_choices(exports.batch_years(db.session), this_year()),
+        )
+
+    @expose("/statistics.xlsx")
+    @has_access
+    def xlsx(self):
+        year = self._year()
+        if year is None:
+            return redirect(url_for("AdminStatisticsView.index"))
+        stats = exports.statistics(db.session, year)
+        body = write_xlsx(
+            f"{year}年度申报统计",
+            exports.STATISTICS_HEADER,
+            stats.table(),
+            widths=exports.STATISTICS_WIDTHS,
+        )
+        return send_stream(body, f"{year}年度职称申报统计.xlsx", XLSX_MIME)
+
+    @staticmethod
+    def _year() -> int | None:
+        try:
+            return exports.parse_year(request.args.get("year"), this_year())
+        except exports.ExportArgumentError as exc:
+            flash(exc.message, "danger")
+            return None
+
+
 def register(appbuilder: AppBuilder) -> None:
     appbuilder.add_view(CommitteeExportView, "导出名单", label="导出名单", icon="fa-download")
+    appbuilder.add_view(AdminStatisticsView, "申报统计", label="申报统计", icon="fa-bar-chart")

@@ -18,6 +18,7 @@ PAGES = {
     "/expert/": {Role.EXPERT},
     "/admin/": {Role.PROVINCE_ADMIN},
     "/admin/continuing-education/": {Role.PROVINCE_ADMIN},
+    "/admin/statistics/": {Role.PROVINCE_ADMIN},
     "/adminunitview/list/": {Role.PROVINCE_ADMIN},
     "/adminbatchview/list/": {Role.PROVINCE_ADMIN},
     "/users/list/": {Role.PROVINCE_ADMIN},
