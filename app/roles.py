@@ -35,12 +35,19 @@ _PERSONAL_MENUS = (
     "评委会受理",
     "会议管理",
     "评审会议",
+    "结果公示与发证",
+    "导出名单",
 )
 _NOT_PERSONAL_MENU = rf"^(?!(?:{'|'.join(_PERSONAL_MENUS)})$).*$"
 _REVIEWER = _grants(r"Review\w*View", "审查推荐")
 
 FAB_ROLES: dict[str, list[list[str]]] = {
-    Role.PROVINCE_ADMIN.value: [[_NOT_PERSONAL, ".*"], [_NOT_PERSONAL_MENU, "^menu_access$"]],
+    # menus are granted by the second rule only: menu names are labels, never "…View", so the
+    # first rule would otherwise show the admin every role's menu
+    Role.PROVINCE_ADMIN.value: [
+        [_NOT_PERSONAL, "^(?!menu_access$).*$"],
+        [_NOT_PERSONAL_MENU, "^menu_access$"],
+    ],
     Role.APPLICANT.value: _grants(r"Applicant\w*View", "填报信息"),
     Role.UNIT_ADMIN.value: _grants(r"UnitAccount\w*View", "申报人账号", "单位人员账号"),
     Role.UNIT_HANDLER.value: _REVIEWER,
@@ -48,7 +55,7 @@ FAB_ROLES: dict[str, list[list[str]]] = {
     Role.DEPT_HANDLER.value: _REVIEWER,
     Role.DEPT_LEADER.value: _REVIEWER,
     Role.COMMITTEE_SECRETARY.value: _grants(
-        r"Committee\w*View", "评委会受理", "会议管理", "结果公示与发证"
+        r"Committee\w*View", "评委会受理", "会议管理", "结果公示与发证", "导出名单"
     ),
     Role.EXPERT.value: _grants(r"Expert\w*View", "评审会议"),
     PUBLIC_ROLE: [],

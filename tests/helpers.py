@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from contextlib import contextmanager
 
@@ -87,3 +88,8 @@ def in_own_session(app, outcomes: list, work):
                 outcomes.append(repr(exc))
 
     return job
+
+
+def menu_items(html: str) -> set[str]:
+    """Labels of the navigation menu's links (an icon, &nbsp; and the label)."""
+    return set(re.findall(r'<i class="fa fa-fw [\w-]+"></i>&nbsp;\s*([^<]+?)\s*</a>', html))

@@ -289,30 +289,42 @@ def tallies(
         .order_by(MeetingApplication.id)
         .execution_options(populate_existing=True)
     ).all()
+    panel = meeting_panel(session, meeting.id)
+    return [(row, panel.tally(row.application, row)) for row in rows]
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A meeting's drawn experts (id, attended, unit) and its declared conflicts."""
+
+    experts: list
+    #: (application id, expert id) of each declared conflict
+    declared: set[tuple[int, int]]
+
+    def tally(self, app, counts) -> voting.Tally:
+        """``app`` has id, unit_id and department_id; ``counts`` agree, disagree and abstain."""
+        members = [
+            e
+            for e in self.experts
+            if not voting.is_recused(e.unit_id, app, (app.id, e.expert_id) in self.declared)
+        ]
+        attending = sum(1 for e in members if e.attended)
+        return voting.Tally(len(members), attending, counts.agree, counts.disagree, counts.abstain)
+
+
+def meeting_panel(session: Session, meeting_id: int) -> Panel:
+    """Two queries, whatever the number of dossiers."""
     experts = session.execute(
         select(MeetingExpert.expert_id, MeetingExpert.attended, Account.unit_id)
         .join(Account, Account.id == MeetingExpert.expert_id)
-        .where(MeetingExpert.meeting_id == meeting.id)
+        .where(MeetingExpert.meeting_id == meeting_id)
     ).all()
-    declared = set(
-        session.execute(
-            select(MeetingBallot.application_id, MeetingBallot.expert_id).where(
-                MeetingBallot.meeting_id == meeting.id, MeetingBallot.recused.is_(True)
-            )
-        ).all()
-    )
-    result = []
-    for row in rows:
-        app = row.application
-        members = [
-            e
-            for e in experts
-            if not voting.is_recused(e.unit_id, app, (app.id, e.expert_id) in declared)
-        ]
-        attending = sum(1 for e in members if e.attended)
-        tally = voting.Tally(len(members), attending, row.agree, row.disagree, row.abstain)
-        result.append((row, tally))
-    return result
+    declared = session.execute(
+        select(MeetingBallot.application_id, MeetingBallot.expert_id).where(
+            MeetingBallot.meeting_id == meeting_id, MeetingBallot.recused.is_(True)
+        )
+    ).all()
+    return Panel(list(experts), {tuple(pair) for pair in declared})
 
 
 def meeting_page_data(session: Session, meeting: ReviewMeeting) -> dict:

@@ -12,6 +12,7 @@ def register_views(appbuilder: AppBuilder) -> None:
         committee,
         education,
         expert,
+        exports,
         files,
         guards,
         integrity,
@@ -34,6 +35,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     committee.register(appbuilder)
     expert.register(appbuilder)
     results.register(appbuilder)
+    exports.register(appbuilder)
     admin.register(appbuilder)
     notices.register(appbuilder)
     integrity.register(appbuilder)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import IO, Any
 from urllib.parse import quote
 
-from flask import Response, current_app
+from flask import Response, current_app, send_file
 
 from app.documents.receipt import FontUnavailable, find_font
 
@@ -24,6 +24,21 @@ def send_bytes(body: bytes, filename: str, mimetype: str, inline: bool = False) 
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = content_disposition(filename, inline)
     response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def send_stream(file: IO[bytes], filename: str, mimetype: str) -> Response:
+    """A generated file (a spooled temporary file at position 0) sent in blocks, never read
+    whole into memory; the server closes it, which deletes it, once the response is sent.
+    Exports hold personal data: no cache keeps a copy."""
+    size = file.seek(0, 2)
+    file.seek(0)
+    response = send_file(file, mimetype=mimetype, as_attachment=True, download_name=filename)
+    response.content_length = size
+    response.headers["Content-Disposition"] = content_disposition(filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.cache_control.no_store = True
+    response.cache_control.private = True
     return response
 
 
