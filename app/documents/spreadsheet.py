@@ -37,9 +37,11 @@ def write_xlsx(
     rows: Iterable[Sequence[object]],
     *,
     widths: Sequence[float] | None = None,
+    caption: str | None = None,
     spool_max: int = SPOOL_MAX_BYTES,
 ) -> SpooledTemporaryFile:
-    """One sheet named ``title``: the header (bold, frozen) then ``rows``, consumed one at a time.
+    """One sheet named ``title``: the header (bold, frozen) then ``rows``, consumed one at a time;
+    a ``caption`` line above the header for lists that are printed and posted.
 
     Values are str, int, float, bool, date, datetime (naive, shown as it is) or None. Returns the
     file positioned at 0; the caller closes it.
@@ -49,9 +51,11 @@ def write_xlsx(
     # column widths and the frozen header must be set before the first row is written
     for index, width in enumerate(widths or header_widths(header), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = "A3" if caption else "A2"
     out = SpooledTemporaryFile(max_size=spool_max)  # noqa: SIM115 (returned open: the caller closes it)
     try:
+        if caption:
+            sheet.append([_header_cell(sheet, caption)])
         sheet.append([_header_cell(sheet, text) for text in header])
         for row in rows:
             sheet.append([_cell(sheet, value) for value in row])

@@ -105,3 +105,12 @@ def test_a_failing_row_source_leaves_no_temporary_file():
     with pytest.raises(RuntimeError, match="database went away"):
         write_xlsx("表", HEADER, rows())
     assert _openpyxl_temp_files() == before
+
+
+def test_a_caption_line_goes_above_the_frozen_header():
+    caption = "2026年09月28日至2026年10月09日职称申报公示名单"
+    with write_xlsx(caption, HEADER, iter([(1, "=1+1", None, None)]), caption=caption) as file:
+        sheet = read(file)
+    assert values(sheet)[:2] == [[caption, None, None, None], list(HEADER)]
+    assert sheet.cell(3, 2).value == "=1+1" and sheet.cell(3, 2).data_type == "s"
+    assert sheet.freeze_panes == "A3"

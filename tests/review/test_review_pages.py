@@ -121,7 +121,7 @@ def test_publicity_form_and_printable_list(session, province, submitted, as_pers
     from app.models import UnitPublicity
 
     publicity = session.query(UnitPublicity).one()
-    sheet = leader.get(f"/review/publicity/{publicity.id}/list.xlsx")
+    sheet = leader.get(f"/review/publicity/{publicity.id}/list.xlsx", buffered=True)
     assert sheet.status_code == 200
     assert "filename*=UTF-8''" in sheet.headers["Content-Disposition"]
     rows = list(load_workbook(BytesIO(sheet.data)).active.values)
