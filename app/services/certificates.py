@@ -26,7 +26,13 @@ from app.models import (
 from app.models.certificate import result_publicity_application
 from app.services.applications import perform
 from app.services.dossier import DossierNotFound, application_in_scope
-from app.services.review import PublicityGate, calendar_for, check_publicity_period, period_gate
+from app.services.review import (
+    PublicityGate,
+    calendar_for,
+    check_publicity_period,
+    period_gate,
+    publicity_list_load,
+)
 from app.services.scopes import visible_applications
 from app.workflow import permissions, transitions
 from app.workflow.actors import Actor
@@ -106,6 +112,19 @@ def publicity_records(actor: Actor) -> Select:
         .options(selectinload(ResultPublicity.applications).selectinload(Application.applicant))
         .order_by(ResultPublicity.id.desc())
     )
+
+
+def result_publicity_list(
+    session: Session, actor: Actor, publicity_id: int
+) -> ResultPublicity | None:
+    """One of the secretary's committee's result publicity records, ready for its list."""
+    return session.scalars(
+        select(ResultPublicity)
+        .where(
+            ResultPublicity.id == publicity_id, ResultPublicity.committee_id == _secretary(actor)
+        )
+        .options(*publicity_list_load(ResultPublicity))
+    ).first()
 
 
 def gate(session: Session, application: Application, now: datetime) -> PublicityGate:

@@ -288,16 +288,34 @@ def record_publicity(
 
 
 #: what the printable publicity list reads, loaded up front (one query per relation)
-PUBLICITY_LIST_LOAD = (
-    selectinload(UnitPublicity.applications).selectinload(Application.applicant),
-    selectinload(UnitPublicity.applications).selectinload(Application.unit),
-    selectinload(UnitPublicity.applications).selectinload(Application.series),
-    selectinload(UnitPublicity.applications).selectinload(Application.qualification),
-    selectinload(UnitPublicity.applications).selectinload(Application.specialty),
-)
+def publicity_list_load(model) -> tuple:
+    """Loader options for a publicity's printable list: its dossiers and what a row names."""
+    dossiers = selectinload(model.applications)
+    return tuple(
+        dossiers.selectinload(relation)
+        for relation in (
+            Application.applicant,
+            Application.unit,
+            Application.series,
+            Application.qualification,
+            Application.specialty,
+        )
+    )
 
 
-def publicity_rows(publicity: UnitPublicity) -> list[tuple[str, str, str, str, str]]:
+def unit_publicity_list(session: Session, actor: Actor, publicity_id: int) -> UnitPublicity | None:
+    """One of the actor's unit's publicity records, ready for ``publicity_rows``."""
+    return session.scalars(
+        select(UnitPublicity)
+        .where(UnitPublicity.id == publicity_id, UnitPublicity.unit_id == actor.unit_id)
+        .options(*publicity_list_load(UnitPublicity))
+    ).first()
+
+
+PUBLICITY_HEADER = ("姓名", "工作单位", "申报系列", "申报资格", "申报专业")
+
+
+def publicity_rows(publicity) -> list[tuple[str, str, str, str, str]]:
     """姓名, 工作单位, 申报系列, 申报资格, 申报专业 of each dossier (the printable list)."""
     return [
         (a.applicant.name, a.unit.name, a.series.name, a.qualification.name, a.specialty.path)

@@ -9,6 +9,8 @@ from urllib.parse import quote
 from flask import Response, current_app, send_file
 
 from app.documents.receipt import FontUnavailable, find_font
+from app.documents.spreadsheet import write_xlsx
+from app.services.review import PUBLICITY_HEADER, publicity_rows
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -54,3 +56,11 @@ def render_pdf(build: Callable[[Any, str], bytes], data: Any) -> bytes | None:
     except FontUnavailable:
         current_app.logger.error("%s: no usable CJK font (PDF_FONT_PATH=%s)", build.__name__, font)
         return None
+
+
+def publicity_list(publicity, subject: str) -> Response:
+    """A publicity's printable list (.xlsx): ``subject`` names it (职称申报, 职称评审结果)."""
+    title = f"{publicity.starts_on:%Y年%m月%d日}至{publicity.ends_on:%Y年%m月%d日}{subject}公示名单"
+    rows = publicity_rows(publicity)
+    body = write_xlsx(title, PUBLICITY_HEADER, rows, caption=title)
+    return send_stream(body, f"{title}.xlsx", XLSX_MIME)

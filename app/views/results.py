@@ -18,7 +18,7 @@ from app.services.dossier import DossierNotFound, own_application
 from app.services.pagination import paginate, parse_page
 from app.services.review import unpublished_years_ahead
 from app.views.base import RoleView, commit_or_flash, flash_errors, flash_results
-from app.views.downloads import render_pdf, send_bytes
+from app.views.downloads import publicity_list, render_pdf, send_bytes
 
 NO_FONT = "系统暂时无法生成证书文件（服务器未安装中文字体），请联系系统管理员安装中文字体后再下载。"
 
@@ -88,6 +88,14 @@ class CommitteeResultView(RoleView):
             ),
             "评审结果公示已登记",
         )
+
+    @expose("/publicity/<int:publicity_id>/list.xlsx")
+    @has_access
+    def publicity_sheet(self, publicity_id: int):
+        publicity = certificates.result_publicity_list(db.session, self.actor(), publicity_id)
+        if publicity is None:
+            abort(404)
+        return publicity_list(publicity, "职称评审结果")
 
     @expose("/issue", methods=["POST"])
     @has_access

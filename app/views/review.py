@@ -9,7 +9,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.clock import now
-from app.documents.spreadsheet import write_xlsx
 from app.extensions import db
 from app.forms import options
 from app.forms.review import PublicityForm, ReturnForm
@@ -21,7 +20,7 @@ from app.services.dossier import DossierNotFound, application_in_scope
 from app.services.pagination import paginate, parse_page
 from app.services.scopes import review_queue
 from app.views.base import RoleView, commit_or_flash, flash_errors, flash_results
-from app.views.downloads import XLSX_MIME, send_stream
+from app.views.downloads import publicity_list
 from app.workflow import permissions
 from app.workflow.errors import WorkflowError
 from app.workflow.states import ApplicationStatus, Role
@@ -215,24 +214,10 @@ class ReviewPublicityView(RoleView):
     @expose("/<int:publicity_id>/list.xlsx")
     @has_access
     def download(self, publicity_id: int):
-        actor = self.actor()
-        publicity = db.session.scalars(
-            select(UnitPublicity)
-            .where(UnitPublicity.id == publicity_id, UnitPublicity.unit_id == actor.unit_id)
-            .options(*review.PUBLICITY_LIST_LOAD)
-        ).first()
+        publicity = review.unit_publicity_list(db.session, self.actor(), publicity_id)
         if publicity is None:
             abort(404)
-        title = (
-            f"{publicity.starts_on:%Y年%m月%d日}至{publicity.ends_on:%Y年%m月%d日}职称申报公示名单"
-        )
-        body = write_xlsx(
-            title,
-            ("姓名", "工作单位", "申报系列", "申报资格", "申报专业"),
-            review.publicity_rows(publicity),
-            caption=title,
-        )
-        return send_stream(body, f"{title}.xlsx", XLSX_MIME)
+        return publicity_list(publicity, "职称申报")
 
     def _records(self, actor):
         stmt = (
