@@ -12,12 +12,15 @@ from app.clock import to_naive_utc
 from app.models import Notice, NoticeColumn, NoticeFile
 from app.services.attachments import PendingFile, validate_files
 from app.storage import FileStore
+from app.validators.files import FileRejected
+from app.workflow.errors import RuleViolation
 
 #: notices of each column shown on the home page
 HOME_COUNT = 8
 MAX_FILES_PER_NOTICE = 20
 MSG_NOT_FOUND = "该通知不存在或尚未发布"
 MSG_FILE_NOT_FOUND = "文件不存在或已被删除"
+MSG_NO_FILES = "请选择要上传的文件"
 MSG_TOO_MANY_FILES = f"每条通知最多{MAX_FILES_PER_NOTICE}个附件"
 
 
@@ -25,10 +28,8 @@ class NoticeNotFound(LookupError):
     message = MSG_NOT_FOUND
 
 
-class NoticeFileRefused(ValueError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class NoticeFileRefused(RuleViolation):
+    """A file refused (type, size, broken...), too many files, or a file not of this notice."""
 
 
 def published(category: NoticeColumn) -> Select:
@@ -82,7 +83,12 @@ def add_files(
     session: Session, store: FileStore, notice: Notice, files: Sequence[PendingFile]
 ) -> list[NoticeFile]:
     """Validate every file by content first (one refusal stores nothing), then store them all."""
-    checked = validate_files(files)
+    if not files:
+        raise NoticeFileRefused(MSG_NO_FILES)
+    try:
+        checked = validate_files(files)
+    except FileRejected as exc:
+        raise NoticeFileRefused(exc.message) from exc
     count = session.scalar(select(func.count()).where(NoticeFile.notice_id == notice.id)) or 0
     if count + len(checked) > MAX_FILES_PER_NOTICE:
         raise NoticeFileRefused(MSG_TOO_MANY_FILES)
@@ -117,10 +123,7 @@ def notice_file(session: Session, notice: Notice, file_id: int) -> NoticeFile:
     return row
 
 
-def delete_file(session: Session, notice: Notice, file_id: int) -> str:
+def delete_file(session: Session, notice: Notice, file_id: int) -> None:
     """Remove one file row (the bytes go with `flask storage gc` once nothing names them)."""
-    row = notice_file(session, notice, file_id)
-    name = row.original_name
-    session.delete(row)
+    session.delete(notice_file(session, notice, file_id))
     session.flush()
-    return name

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_appbuilder import AppBuilder, expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from markupsafe import Markup
@@ -14,9 +14,8 @@ from app.forms.public import NoticeFilesForm
 from app.models import Notice
 from app.services import notices
 from app.services.attachments import PendingFile, get_store
-from app.validators.files import FileRejected
 from app.views.admin import ADMIN_CATEGORY, ReferenceView
-from app.views.base import RoleView, flash_errors
+from app.views.base import RoleView, commit_or_flash, flash_errors
 
 
 def _files_link(notice_id: int) -> Markup:
@@ -91,17 +90,10 @@ class AdminNoticeFileView(RoleView):
             for upload in request.files.getlist("files")
             if upload and upload.filename
         ]
-        if not pending:
-            flash("请选择要上传的文件", "danger")
-            return self._back(notice_id)
-        try:
-            rows = notices.add_files(db.session, get_store(), notice, pending)
-        except (FileRejected, notices.NoticeFileRefused) as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-            return self._back(notice_id)
-        db.session.commit()
-        flash(f"已上传{len(rows)}个附件", "success")
+        commit_or_flash(
+            lambda: notices.add_files(db.session, get_store(), notice, pending),
+            f"已上传{len(pending)}个附件",
+        )
         return self._back(notice_id)
 
     @expose("/<int:notice_id>/files/<int:file_id>/delete", methods=["POST"])
@@ -112,14 +104,7 @@ class AdminNoticeFileView(RoleView):
         if not form.validate_on_submit():
             flash_errors(form)
             return self._back(notice_id)
-        try:
-            name = notices.delete_file(db.session, notice, file_id)
-        except notices.NoticeFileRefused as exc:
-            db.session.rollback()
-            flash(exc.message, "danger")
-            return self._back(notice_id)
-        db.session.commit()
-        flash(f"已删除附件“{name}”", "success")
+        commit_or_flash(lambda: notices.delete_file(db.session, notice, file_id), "附件已删除")
         return self._back(notice_id)
 
     @staticmethod
