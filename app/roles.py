@@ -37,6 +37,7 @@ _PERSONAL_MENUS = (
     "评审会议",
     "结果公示与发证",
     "导出名单",
+    "专家库",
 )
 _NOT_PERSONAL_MENU = rf"^(?!(?:{'|'.join(_PERSONAL_MENUS)})$).*$"
 _REVIEWER = _grants(r"Review\w*View", "审查推荐")
@@ -55,7 +56,7 @@ FAB_ROLES: dict[str, list[list[str]]] = {
     Role.DEPT_HANDLER.value: _REVIEWER,
     Role.DEPT_LEADER.value: _REVIEWER,
     Role.COMMITTEE_SECRETARY.value: _grants(
-        r"Committee\w*View", "评委会受理", "会议管理", "结果公示与发证", "导出名单"
+        r"Committee\w*View", "评委会受理", "专家库", "会议管理", "结果公示与发证", "导出名单"
     ),
     Role.EXPERT.value: _grants(r"Expert\w*View", "评审会议"),
     PUBLIC_ROLE: [],
@@ -104,6 +105,7 @@ ROLE_PLACE: dict[Role, Place] = {
 _GRANTABLE: dict[Role, tuple[Role, ...]] = {
     Role.PROVINCE_ADMIN: STAFF_ROLES,
     Role.UNIT_ADMIN: (Role.UNIT_HANDLER, Role.UNIT_LEADER),
+    Role.COMMITTEE_SECRETARY: (Role.EXPERT,),
 }
 
 

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms import IntegerField, PasswordField, RadioField, StringField, TextAreaField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from app.forms import DateInput, options
 from app.forms.basic import Required
 from app.forms.review import MultiCheckbox
+from app.services.accounts import NAME_MAX as PERSON_NAME_MAX
 from app.services.meetings import MAX_SIZE, NAME_MAX, PLACE_MAX
 from app.workflow.states import VoteChoice
 
@@ -98,3 +106,21 @@ class ChoiceRadio(RadioField):
 
 class VoteForm(FlaskForm):
     choice = ChoiceRadio("表决意见", choices=options((c.name, c.label) for c in VoteChoice))
+
+
+_EXPERT_NAME = [DataRequired("请输入姓名"), Length(max=PERSON_NAME_MAX)]
+_EXPERT_UNIT = [Optional(), Length(max=32)]
+
+
+class ExpertForm(FlaskForm):
+    """专家库: a new expert; the work unit decides 回避 (same unit or its 主管部门)."""
+
+    username = StringField("用户名", [DataRequired("请输入用户名"), Length(max=40)])
+    name = StringField("姓名", _EXPERT_NAME)
+    unit_code = StringField("工作单位代码", _EXPERT_UNIT)
+    password = PasswordField("初始密码", [DataRequired("请输入初始密码"), Length(max=128)])
+
+
+class ExpertEditForm(FlaskForm):
+    name = StringField("姓名", _EXPERT_NAME)
+    unit_code = StringField("工作单位代码", _EXPERT_UNIT)

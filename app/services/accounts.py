@@ -273,7 +273,11 @@ def can_manage(by: Account, account: Account) -> bool:
         return actor.role == Role.UNIT_ADMIN and account.unit_id == by.unit_id
     if not may_grant(actor.role, target):
         return False
-    return actor.role != Role.UNIT_ADMIN or account.unit_id == by.unit_id
+    if actor.role == Role.UNIT_ADMIN:
+        return account.unit_id == by.unit_id
+    if actor.role == Role.COMMITTEE_SECRETARY:
+        return account.committee_id is not None and account.committee_id == by.committee_id
+    return True
 
 
 def require_manage(by: Account, account: Account) -> None:
@@ -399,6 +403,17 @@ def _check_place(role: Role, unit: Unit | None, committee: Committee | None) -> 
         raise AccountError(f"{role.value}不属于评委会")
 
 
+def unit_by_code(session: Session, raw: str | None) -> Unit | None:
+    """The unit a form names by its 单位代码; None when left empty."""
+    code = (raw or "").strip()
+    if not code:
+        return None
+    unit = session.scalars(select(Unit).where(Unit.code == code)).first()
+    if unit is None:
+        raise AccountError(f"单位代码“{code}”不存在")
+    return unit
+
+
 def create_staff(
     session: Session,
     by: Account,
@@ -415,6 +430,10 @@ def create_staff(
     if actor is None or not may_grant(actor.role, role):
         raise AccountError(f"无权创建“{role.value}”账号")
     if actor.role == Role.UNIT_ADMIN and (unit is None or unit.id != by.unit_id):
+        raise AccountError(MSG_NO_SCOPE)
+    if actor.role == Role.COMMITTEE_SECRETARY and (
+        committee is None or committee.id != by.committee_id
+    ):
         raise AccountError(MSG_NO_SCOPE)
     username = check_staff_username(username)
     name = clean_name(name)
@@ -443,11 +462,15 @@ def create_staff(
 def move_staff(
     session: Session, by: Account, account: Account, unit: Unit | None, committee: Committee | None
 ) -> None:
-    """Province admin only: tie a staff account to another unit or committee."""
+    """Tie a staff account to another unit or committee: the province admin any, a committee
+    secretary only the work unit of their own committee's experts (for 回避)."""
     require_manage(by, account)
     actor = actor_for(by)
     role = role_of(account)
-    if actor.role != Role.PROVINCE_ADMIN or role in (None, Role.APPLICANT):
+    if actor.role == Role.COMMITTEE_SECRETARY:
+        if committee is None or committee.id != by.committee_id:
+            raise AccountError(MSG_NO_SCOPE)
+    elif actor.role != Role.PROVINCE_ADMIN or role in (None, Role.APPLICANT):
         raise AccountError("只有省职改办管理员可以调整工作人员的单位或评委会")
     _check_place(role, unit, committee)
     if (account.unit_id, account.committee_id) == (

@@ -12,6 +12,7 @@ def register_views(appbuilder: AppBuilder) -> None:
         committee,
         education,
         expert,
+        expert_pool,
         exports,
         files,
         guards,
@@ -34,6 +35,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     review.register(appbuilder)
     committee.register(appbuilder)
     expert.register(appbuilder)
+    expert_pool.register(appbuilder)
     results.register(appbuilder)
     exports.register(appbuilder)
     admin.register(appbuilder)

@@ -69,12 +69,7 @@ def staff_role(value: str | None) -> Role:
 
 
 def _place(unit_code: str | None, committee_id: str | None) -> tuple[Unit | None, Committee | None]:
-    unit = committee = None
-    code = (unit_code or "").strip()
-    if code:
-        unit = db.session.scalars(select(Unit).where(Unit.code == code)).first()
-        if unit is None:
-            raise AccountError(f"单位代码“{code}”不存在")
+    unit, committee = accounts.unit_by_code(db.session, unit_code), None
     if committee_id:
         committee = db.session.get(Committee, int(committee_id)) if committee_id.isdigit() else None
         if committee is None:

@@ -28,6 +28,7 @@ def test_who_may_grant_what(granter):
     expected = {
         Role.PROVINCE_ADMIN: set(STAFF_ROLES),
         Role.UNIT_ADMIN: {Role.UNIT_HANDLER, Role.UNIT_LEADER},
+        Role.COMMITTEE_SECRETARY: {Role.EXPERT},
     }.get(granter, set())
     assert set(grantable_roles(granter)) == expected
     for role in Role:

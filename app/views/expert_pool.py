@@ -1,0 +1,119 @@
+"""专家库 (评委会秘书): the committee's own experts — add, rename, work unit (for 回避), reset the
+password, disable. Only experts of the secretary's committee are reachable; others answer 404."""
+
+from __future__ import annotations
+
+from flask import abort, redirect, request, url_for
+from flask_appbuilder import AppBuilder, expose, has_access
+from flask_appbuilder.security.sqla.models import Role as RoleRow
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.forms.committee import ExpertEditForm, ExpertForm
+from app.models import Account, Committee
+from app.services import accounts
+from app.services.pagination import paginate, parse_page
+from app.views.staff import ConfirmForm, PasswordForm
+from app.views.unit import AccountPage
+from app.workflow.states import Role
+
+
+class CommitteeExpertView(AccountPage):
+    route_base = "/committee/experts"
+    default_view = "index"
+
+    def committee(self) -> Committee:
+        committee_id = self.actor().committee_id
+        committee = db.session.get(Committee, committee_id) if committee_id else None
+        return committee or abort(403)
+
+    def experts(self):
+        return (
+            select(Account)
+            .where(
+                Account.committee_id == self.committee().id,
+                Account.roles.any(RoleRow.name == Role.EXPERT.value),
+            )
+            .options(selectinload(Account.unit))
+            .order_by(Account.id)
+        )
+
+    def expert(self, pk: int) -> Account:
+        account = db.session.scalars(self.experts().where(Account.id == pk)).first()
+        if account is None or not accounts.can_manage(self.me(), account):
+            abort(404)
+        return account
+
+    @expose("/")
+    @has_access
+    def index(self):
+        page = paginate(db.session, self.experts(), parse_page(request.args.get("page")))
+        return self.render_page(
+            "committee/experts.html", "专家库", page=page, committee=self.committee()
+        )
+
+    @expose("/add", methods=["GET", "POST"])
+    @has_access
+    def add(self):
+        form, committee = ExpertForm(), self.committee()
+        message = f"已创建专家账号 {(form.username.data or '').strip().lower()}，首次登录须修改密码"
+        if form.validate_on_submit() and self._run(message, self._create, form, committee):
+            return redirect(url_for(".index"))
+        return self.render_page("committee/expert_form.html", "新增评审专家", form=form)
+
+    @staticmethod
+    def _create(session, me: Account, form: ExpertForm, committee: Committee) -> None:
+        accounts.create_staff(
+            session,
+            me,
+            username=form.username.data,
+            name=form.name.data,
+            role=Role.EXPERT,
+            password=form.password.data,
+            unit=accounts.unit_by_code(session, form.unit_code.data),
+            committee=committee,
+        )
+
+    @expose("/<int:pk>/edit", methods=["GET", "POST"])
+    @has_access
+    def edit(self, pk: int):
+        account, form = self.expert(pk), ExpertEditForm()
+        if request.method == "GET":
+            form.name.data = account.name
+            form.unit_code.data = account.unit.code if account.unit else ""
+        elif form.validate_on_submit() and self._run("已保存", self._save, account, form):
+            return redirect(url_for(".index"))
+        return self.render_page(
+            "committee/expert_form.html", "修改评审专家", form=form, account=account
+        )
+
+    def _save(self, session, me: Account, account: Account, form: ExpertEditForm) -> None:
+        accounts.rename(session, me, account, form.name.data)
+        unit = accounts.unit_by_code(session, form.unit_code.data)
+        accounts.move_staff(session, me, account, unit, self.committee())
+
+    @expose("/<int:pk>/password", methods=["GET", "POST"])
+    @has_access
+    def password(self, pk: int):
+        account, form = self.expert(pk), PasswordForm()
+        if form.validate_on_submit() and self._run(
+            "密码已重置，下次登录须修改", accounts.set_staff_password, account, form.password.data
+        ):
+            return redirect(url_for(".index"))
+        return self.render_page("unit/staff_password.html", "重置密码", form=form, account=account)
+
+    @expose("/<int:pk>/active", methods=["POST"])
+    @has_access
+    def active(self, pk: int):
+        account = self.expert(pk)
+        if ConfirmForm().validate_on_submit():
+            enable = not account.active
+            self._run(
+                "账号已启用" if enable else "账号已停用", accounts.set_active, account, enable
+            )
+        return redirect(url_for(".index"))
+
+
+def register(appbuilder: AppBuilder) -> None:
+    appbuilder.add_view(CommitteeExpertView, "专家库", label="专家库", icon="fa-id-badge")
