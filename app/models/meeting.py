@@ -101,6 +101,10 @@ class MeetingApplication(Model):
     )
     #: 应到/实到/票数, written when the meeting closes
     tally_text: Mapped[str | None] = mapped_column(String(200))
+    #: 应到 and 实到 for this dossier (recused experts left out), fixed when the meeting closes:
+    #: later changes to an expert's unit do not rewrite the record
+    members: Mapped[int | None] = mapped_column(Integer)
+    attending: Mapped[int | None] = mapped_column(Integer)
 
     meeting: Mapped[ReviewMeeting] = relationship(back_populates="dossiers")
     application: Mapped[Application] = relationship()

@@ -252,6 +252,8 @@ def result_rows(session: Session, meeting: ReviewMeeting, *, chunk: int = CHUNK)
             MeetingApplication.disagree,
             MeetingApplication.abstain,
             MeetingApplication.outcome,
+            MeetingApplication.members,
+            MeetingApplication.attending,
         )
         .join(Application, Application.id == MeetingApplication.application_id)
         .join(Account, Account.id == Application.applicant_id)
@@ -272,14 +274,17 @@ def _result_rows(result, panel: Panel, status: MeetingStatus) -> Iterator[tuple]
         tally = panel.tally(row, row)
         votes = (tally.agree, tally.disagree, tally.abstain) if closed else (None, None, None)
         outcome = row.outcome.label if closed and row.outcome else status.label
+        # a closed meeting's record as it was closed (meetings closed before it was kept: now)
+        members = row.members if closed and row.members is not None else tally.members
+        attending = row.attending if closed and row.attending is not None else tally.attending
         yield (
             number,
             f"{row.first_name}{row.last_name}",
             row.unit_name,
             row.qualification,
             row.path,
-            tally.members,
-            tally.attending if started else None,
+            members,
+            attending if started else None,
             *votes,
             outcome,
         )

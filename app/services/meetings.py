@@ -253,6 +253,7 @@ def close_meeting(
     for row, tally in tallies(session, meeting):
         outcome = tally.outcome(quorum, passing)
         row.outcome, row.tally_text = outcome, tally.text
+        row.members, row.attending = tally.members, tally.attending
         if outcome != VoteOutcome.NO_QUORUM:
             application = _lock_application(session, row.application_id)
             passed = outcome == VoteOutcome.PASSED

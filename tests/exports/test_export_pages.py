@@ -217,6 +217,23 @@ def test_results_of_a_closed_meeting(session, world, meeting_of, as_person):
         assert routed.tally_text.startswith(f"应到{row[5]}人，实到{row[6]}人；同意{row[7]}票")
 
 
+def test_a_closed_meetings_counts_stay_as_they_were_closed(session, world, meeting_of, as_person):
+    """专家库 may change an expert's work unit later: the closed record does not move."""
+    meeting = meeting_of(size=3, start=True)
+    A = VoteChoice.AGREE
+    _vote(session, world, meeting, {0: [None, A, A], 1: [None, A, A], 2: [A, A, A]})
+    meetings.close_meeting(
+        session, world.actor(world.secretary), world.secretary, meeting.id, FIXED_NOW
+    )
+    session.commit()
+    client = as_person(world.secretary)
+    before = download(client, results_url(meeting.id))
+    world.experts[2].unit_id = world.evaluating[1].unit_id  # now recused for dossier [1]
+    session.commit()
+    after = download(client, results_url(meeting.id))
+    assert after == before and before[2][5:7] == [3, 3]
+
+
 def test_results_before_the_meeting_closes_show_no_votes(session, world, meeting_of, as_person):
     client = as_person(world.secretary)
     preparing = meeting_of(size=3, dossiers=world.evaluating[1:2])
