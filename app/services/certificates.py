@@ -235,6 +235,13 @@ def certificate_in_scope(session: Session, actor: Actor, application_id: int) ->
     return certificate
 
 
+def revoked_message(certificate: Certificate) -> str:
+    return (
+        f"证书 {certificate.number} 已于{certificate.revoked_on:%Y年%m月%d日}撤销："
+        f"{certificate.revoke_reason}"
+    )
+
+
 def verify(session: Session, number: str, code: str) -> Certificate | None:
     """证书查询: the certificate whose number and verification code both match, else None.
 

@@ -125,9 +125,10 @@ class ApplicantHomeView(DossierPageMixin, RoleView):
         if application is None:
             return redirect(url_for("ApplicantBaseInfoView.index"))
         progress = submission.progress(db.session, application, actor, clock_now())
-        if application.status == ApplicationStatus.CERTIFIED and certificates.certificate_of(
-            db.session, application.id
-        ):
+        certificate = None
+        if application.status == ApplicationStatus.CERTIFIED:
+            certificate = certificates.certificate_of(db.session, application.id)
+        if certificate is not None and not certificate.revoked:
             progress.certificate_url = url_for("ApplicantCertificateView.download")
         return self.render_page(
             "applicant/home.html",
@@ -138,6 +139,9 @@ class ApplicantHomeView(DossierPageMixin, RoleView):
             read_only=READ_ONLY.format(status=application.status_label),
             progress=progress,
             pledge_text=submission.PLEDGE_TEXT,
+            revoked=certificates.revoked_message(certificate)
+            if certificate and certificate.revoked
+            else None,
             pledge_value=submission.PLEDGE_ACCEPTED,
         )
 

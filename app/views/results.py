@@ -27,7 +27,7 @@ def certificate_pdf(certificate: Certificate, back: str):
     """The certificate as a PDF download; a revoked one, or no CJK font, flashes why and goes
     ``back`` (a revoked certificate must not circulate again)."""
     if certificate.revoked:
-        flash(revoked_message(certificate), "danger")
+        flash(certificates.revoked_message(certificate), "danger")
         return redirect(url_for(back))
     body = render_pdf(build_certificate, text_of(certificate))
     if body is None:
@@ -35,13 +35,6 @@ def certificate_pdf(certificate: Certificate, back: str):
         return redirect(url_for(back))
     filename = f"专业技术资格证书（{certificate.holder_name}，{certificate.number}）.pdf"
     return send_bytes(body, filename, "application/pdf")
-
-
-def revoked_message(certificate: Certificate) -> str:
-    return (
-        f"证书 {certificate.number} 已于{certificate.revoked_on:%Y年%m月%d日}撤销："
-        f"{certificate.revoke_reason}"
-    )
 
 
 class CommitteeResultView(RoleView):

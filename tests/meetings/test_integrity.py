@@ -175,6 +175,9 @@ def test_a_revoked_certificate_is_no_longer_valid_anywhere(
     assert "该证书已于2026年10月15日撤销，不再有效" in check and "真实有效" not in check
 
     holder = as_person(certificate.application.applicant)
+    home = holder.get("/applicant/").get_data(as_text=True)
+    assert 'id="certificate-download"' not in home and 'id="certificate-revoked"' in home
+    assert f"证书 {certificate.number} 已于2026年10月15日撤销：{REASON}" in home
     response = holder.get("/applicant/certificate/", follow_redirects=True)
     assert response.mimetype == "text/html"
     assert f"证书 {certificate.number} 已于2026年10月15日撤销" in response.get_data(as_text=True)
