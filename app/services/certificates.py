@@ -65,6 +65,16 @@ def certified(actor: Actor) -> Select:
     return visible_applications(actor).where(Application.status == ApplicationStatus.CERTIFIED)
 
 
+def revoked_among(session: Session, application_ids: list[int]) -> set[int]:
+    """Which of these dossiers' certificates were revoked (one query for a page of them)."""
+    if not application_ids:
+        return set()
+    stmt = select(Certificate.application_id).where(
+        Certificate.application_id.in_(application_ids), Certificate.revoked_on.is_not(None)
+    )
+    return set(session.scalars(stmt))
+
+
 def record_publicity(
     session: Session,
     actor: Actor,

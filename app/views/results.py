@@ -53,6 +53,9 @@ class CommitteeResultView(RoleView):
                 return redirect(url_for("CommitteeResultView.index"))
         elif request.method == "POST":
             flash_errors(form)
+        issued = paginate(
+            db.session, certificates.certified(actor), parse_page(request.args.get("page"))
+        )
         return self.render_page(
             "committee/results.html",
             "评审结果公示与发证",
@@ -60,9 +63,8 @@ class CommitteeResultView(RoleView):
             issue_form=IssueForm(),
             waiting=waiting,
             records=db.session.scalars(certificates.publicity_records(actor).limit(50)).all(),
-            issued=paginate(
-                db.session, certificates.certified(actor), parse_page(request.args.get("page"))
-            ),
+            issued=issued,
+            revoked=certificates.revoked_among(db.session, [a.id for a in issued.items]),
             unpublished=unpublished_years_ahead(db.session, now()),
         )
 

@@ -182,6 +182,8 @@ def test_a_revoked_certificate_is_no_longer_valid_anywhere(
     assert response.mimetype == "text/html"
     assert f"证书 {certificate.number} 已于2026年10月15日撤销" in response.get_data(as_text=True)
     office = as_person(world.secretary)
+    listing = office.get("/committee/results/").get_data(as_text=True)
+    assert 'class="text-danger certificate-revoked">已撤销' in listing
     response = office.get(
         f"/committee/results/certificate/{certificate.application_id}", follow_redirects=True
     )
