@@ -23,10 +23,10 @@ from datetime import date
 from flask import current_app
 from flask_appbuilder.security.sqla.models import Role as RoleRow
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.models import Account, Application, Committee, Unit
+from app.models import Account, Application, Committee, MeetingExpert, ReviewMeeting, Unit
 from app.roles import ROLE_PLACE, Place, grantable_roles, may_grant
 from app.services import audit
 from app.services.scopes import actor_for
@@ -38,6 +38,7 @@ from app.validators.identity import (
 )
 from app.validators.passwords import check_new_password, password_error_message
 from app.workflow.states import EDITABLE_STATUSES, ApplicationStatus, Role, UnitType
+from app.workflow.voting import OPEN_MEETING_STATUSES
 
 #: ab_user.password of an account whose password is still the ID-number default
 INITIAL_PASSWORD_MARK = "!initial"
@@ -459,6 +460,28 @@ def create_staff(
     return account
 
 
+MSG_SITTING = "该专家已被抽取参加尚未结束的评审会议，会议结束前不能修改其工作单位、停用或重置密码"
+
+
+def sitting_in_open_meeting(session: Session, account: Account) -> bool:
+    """Drawn for a meeting not yet closed: the unit decides 回避 and the account casts votes."""
+    stmt = (
+        select(MeetingExpert.meeting_id)
+        .join(ReviewMeeting, ReviewMeeting.id == MeetingExpert.meeting_id)
+        .where(
+            MeetingExpert.expert_id == account.id,
+            ReviewMeeting.status.in_(OPEN_MEETING_STATUSES),
+        )
+        .limit(1)
+    )
+    return session.scalar(stmt) is not None
+
+
+def _check_not_sitting(session: Session, account: Account) -> None:
+    if sitting_in_open_meeting(session, account):
+        raise AccountError(MSG_SITTING)
+
+
 def move_staff(
     session: Session, by: Account, account: Account, unit: Unit | None, committee: Committee | None
 ) -> None:
@@ -478,17 +501,24 @@ def move_staff(
         committee.id if committee else None,
     ):
         return
+    _check_not_sitting(session, account)
+    before = account.unit.name if account.unit else "无"
     account.unit_id = unit.id if unit else None
     account.committee_id = committee.id if committee else None
     place = committee.name if committee is not None else unit.name
+    if committee is not None:
+        place += f"，工作单位：{before} → {unit.name if unit else '无'}"
     audit.record(session, "account_updated", actor=by, target=account, detail=f"调整到：{place}")
     session.flush()
     session.refresh(account)
 
 
 def set_staff_password(session: Session, by: Account, account: Account, password: str) -> None:
-    """A new initial password for a staff account, to be changed at the next login."""
+    """A new initial password for a staff account, to be changed at the next login; a
+    secretary may not reset an expert sitting in an open meeting (the account casts votes)."""
     require_manage(by, account)
+    if role_of(by) == Role.COMMITTEE_SECRETARY:
+        _check_not_sitting(session, account)
     if account.id_number:
         raise AccountError("申报人账号请重置为默认密码")
     problems = check_new_password(password, username=account.username)
@@ -506,6 +536,8 @@ def set_active(session: Session, by: Account, account: Account, active: bool) ->
     require_manage(by, account)
     if bool(account.active) == active:
         return
+    if not active:
+        _check_not_sitting(session, account)
     account.active = active
     if not active:
         rotate_session_token(account)
@@ -519,6 +551,28 @@ def unlock(session: Session, by: Account, account: Account) -> None:
     _clear_lock(account)
     audit.record(session, "account_unlocked", actor=by, target=account)
     session.flush()
+
+
+def committee_experts(committee_id: int):
+    """专家库: every expert of the committee, active or not."""
+    return (
+        select(Account)
+        .where(
+            Account.committee_id == committee_id,
+            Account.roles.any(RoleRow.name == Role.EXPERT.value),
+        )
+        .options(selectinload(Account.unit))
+        .order_by(Account.id)
+    )
+
+
+def update_expert(
+    session: Session, by: Account, account: Account, *, name: str, unit_code: str | None
+) -> None:
+    """专家库's edit: the name, and the work unit that decides 回避 (not while sitting)."""
+    rename(session, by, account, name)
+    committee = session.get(Committee, account.committee_id) if account.committee_id else None
+    move_staff(session, by, account, unit_by_code(session, unit_code), committee)
 
 
 def grantable_for(by: Account) -> tuple[Role, ...]:

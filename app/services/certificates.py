@@ -24,6 +24,7 @@ from app.models import (
     ReviewMeeting,
 )
 from app.models.certificate import result_publicity_application
+from app.services import integrity
 from app.services.applications import perform
 from app.services.dossier import DossierNotFound, application_in_scope
 from app.services.review import (
@@ -160,6 +161,7 @@ def issue(
     """发证: the dossier becomes 已发证 and gets its certificate, or nothing changes."""
     _secretary(actor)
     application = application_in_scope(session, actor, application_id, for_update=True)
+    integrity.check_applicant(session, application, now)
     publicity_done = False
     if permissions.can_issue_certificate(application, actor):  # otherwise the workflow says why
         check = gate(session, application, now)

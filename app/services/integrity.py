@@ -6,14 +6,15 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from app.clock import BEIJING
-from app.models import Account, Certificate, IntegrityRecord
+from app.models import Account, Application, Certificate, IntegrityRecord
 from app.services import audit
 from app.workflow import integrity
 from app.workflow.actors import Actor
-from app.workflow.errors import RuleViolation
+from app.workflow.errors import InvalidState, RuleViolation
 
 NO_SUCH_CERTIFICATE = "未找到该证书编号对应的证书，请核对证书编号"
 
@@ -39,7 +40,12 @@ def revoke(
         ban_ends_on=integrity.ban_ends(today),
         recorded_by=audit.describe(by),
     )
-    session.add(record)
+    try:
+        with session.begin_nested():  # SQLite takes no row lock: the unique key decides
+            session.add(record)
+            session.flush()
+    except IntegrityError as exc:
+        raise InvalidState(integrity.ALREADY_REVOKED) from exc
     audit.record(
         session,
         "certificate_revoked",
@@ -62,9 +68,16 @@ def ban_ends_on(session: Session, id_number: str | None, today: date) -> date | 
     )
 
 
-def check_may_apply(session: Session, id_number: str | None, now: datetime) -> None:
+def check_may_apply(
+    session: Session, id_number: str | None, now: datetime, *, subject: str = "您"
+) -> None:
     today = now.astimezone(BEIJING).date()
-    integrity.check_not_banned(ban_ends_on(session, id_number, today), today)
+    integrity.check_not_banned(ban_ends_on(session, id_number, today), today, subject)
+
+
+def check_applicant(session: Session, application: Application, now: datetime) -> None:
+    """For the committee: a dossier whose applicant is banned goes no further."""
+    check_may_apply(session, application.applicant.id_number, now, subject="申报人")
 
 
 def records() -> Select:

@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.clock import BEIJING, from_naive_utc
 from app.models import Account, Application
 from app.models.review import UnitPublicity, WorkdayOverride, publicity_application
+from app.services import integrity
 from app.services.applications import batch_deadline, perform
 from app.services.dossier import DossierNotFound, application_in_scope
 from app.services.scopes import review_queue, visible_applications
@@ -115,7 +116,9 @@ def return_for_revision(session, actor, actor_name, application_id, now, *, reas
 
 
 def accept(session: Session, actor: Actor, actor_name: str, application_id: int, now: datetime):
-    """受理 by the committee secretary: the dossier goes to 评审中."""
+    """受理 by the committee secretary: the dossier goes to 评审中 (not while its applicant is
+    barred by the 诚信档案)."""
+    integrity.check_applicant(session, application_in_scope(session, actor, application_id), now)
     return _act(session, actor, actor_name, application_id, now, transitions.accept)
 
 

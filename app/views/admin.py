@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from enum import Enum
+
 from flask_appbuilder import AppBuilder, ModelView, expose, has_access
+from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.sqla.filters import FilterNotEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy import func, select
-from wtforms import BooleanField
-from wtforms.validators import NumberRange, ValidationError
+from wtforms import BooleanField, SelectField
+from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from app.extensions import db
 from app.models import (
@@ -63,21 +66,48 @@ class ReferenceView(ModelView):
 
     def _init_forms(self):
         # FAB marks every NOT NULL column InputRequired, and an unticked checkbox sends nothing:
-        # its generated forms could never save False. A plain BooleanField can.
+        # its generated forms could never save False. Its enum selects raise on a missing or
+        # unknown value (a 500). Plain WTForms fields take their place.
         for columns, extra in (
             (self.add_columns, "add_form_extra_fields"),
             (self.edit_columns, "edit_form_extra_fields"),
         ):
-            checkboxes = {
-                name: BooleanField(
-                    self.label_columns.get(name, name),
-                    description=self.description_columns.get(name, ""),
-                )
-                for name in columns
-                if self.datamodel.is_boolean(name)
-            }
-            setattr(self, extra, {**checkboxes, **(getattr(self, extra) or {})})
+            fields = {name: self._plain_field(name) for name in columns}
+            fields = {name: field for name, field in fields.items() if field is not None}
+            setattr(self, extra, {**fields, **(getattr(self, extra) or {})})
         super()._init_forms()
+
+    def _plain_field(self, name: str):
+        label = self.label_columns.get(name, name)
+        description = self.description_columns.get(name, "")
+        if self.datamodel.is_boolean(name):
+            return BooleanField(label, description=description)
+        if self.datamodel.is_enum(name) and not self.datamodel.is_nullable(name):
+            return enum_select(
+                label, description, self.datamodel.list_columns[name].type.enum_class
+            )
+        return None
+
+
+def enum_select(label: str, description: str, enum_cls: type[Enum]) -> SelectField:
+    """A required select of an enum's members, posted by name; anything else is refused."""
+
+    def coerce(value):
+        if isinstance(value, enum_cls):
+            return value
+        try:
+            return enum_cls[value]
+        except KeyError as exc:
+            raise ValueError(value) from exc
+
+    return SelectField(
+        label,
+        description=description,
+        choices=[(member.name, member.value) for member in enum_cls],
+        coerce=coerce,
+        validators=[InputRequired(f"请选择{label}")],
+        widget=Select2Widget(),
+    )
 
 
 class AdminUnitView(ReferenceView):

@@ -8,6 +8,7 @@ from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
+from app.workflow.errors import WorkflowError
 
 MESSAGES = {
     400: "请求参数无效",
@@ -47,6 +48,12 @@ def register(app: Flask) -> None:
         # PostgreSQL refuses a number or text that does not fit its column; nothing was saved
         db.session.rollback()
         return _render(400, "输入的数值或文字超出允许的范围或长度")
+
+    @app.errorhandler(WorkflowError)
+    def refused(exc: WorkflowError):
+        # a refusal no view turned into a message (an account without its committee...)
+        db.session.rollback()
+        return render_template("error.html", code=403, message=exc.message, detail=None), 403
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

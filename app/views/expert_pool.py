@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from flask import abort, redirect, request, url_for
 from flask_appbuilder import AppBuilder, expose, has_access
-from flask_appbuilder.security.sqla.models import Role as RoleRow
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.forms.committee import ExpertEditForm, ExpertForm
@@ -29,15 +26,7 @@ class CommitteeExpertView(AccountPage):
         return committee or abort(403)
 
     def experts(self):
-        return (
-            select(Account)
-            .where(
-                Account.committee_id == self.committee().id,
-                Account.roles.any(RoleRow.name == Role.EXPERT.value),
-            )
-            .options(selectinload(Account.unit))
-            .order_by(Account.id)
-        )
+        return accounts.committee_experts(self.committee().id)
 
     def expert(self, pk: int) -> Account:
         account = db.session.scalars(self.experts().where(Account.id == pk)).first()
@@ -82,16 +71,17 @@ class CommitteeExpertView(AccountPage):
         if request.method == "GET":
             form.name.data = account.name
             form.unit_code.data = account.unit.code if account.unit else ""
-        elif form.validate_on_submit() and self._run("已保存", self._save, account, form):
+        elif form.validate_on_submit() and self._run(
+            "已保存",
+            accounts.update_expert,
+            account,
+            name=form.name.data,
+            unit_code=form.unit_code.data,
+        ):
             return redirect(url_for(".index"))
         return self.render_page(
             "committee/expert_form.html", "修改评审专家", form=form, account=account
         )
-
-    def _save(self, session, me: Account, account: Account, form: ExpertEditForm) -> None:
-        accounts.rename(session, me, account, form.name.data)
-        unit = accounts.unit_by_code(session, form.unit_code.data)
-        accounts.move_staff(session, me, account, unit, self.committee())
 
     @expose("/<int:pk>/password", methods=["GET", "POST"])
     @has_access

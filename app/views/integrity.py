@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from app import clock
 from app.extensions import db
-from app.forms.public import RevokeForm
+from app.forms.admin import RevokeForm
 from app.services import integrity
 from app.services.pagination import paginate, parse_page
 from app.views.admin import ADMIN_CATEGORY

@@ -10,7 +10,7 @@ from wtforms.validators import Length
 
 from app import clock
 from app.extensions import db
-from app.forms.public import NoticeFilesForm
+from app.forms.admin import NoticeFilesForm
 from app.models import Notice
 from app.services import notices
 from app.services.attachments import PendingFile, get_store
@@ -29,7 +29,7 @@ class AdminNoticeView(ReferenceView):
     list_columns = ["category", "title", "pinned", "is_published", "published_at", "id"]
     add_columns = edit_columns = ["category", "title", "body", "pinned", "is_published"]
     show_columns = ["category", "title", "body", "pinned", "is_published", "published_at"]
-    search_columns = ["category", "title", "is_published"]
+    search_columns = ["title", "is_published"]
     order_columns = ["title", "published_at"]
     base_order = ("id", "desc")
     formatters_columns = {"id": _files_link}
@@ -71,7 +71,7 @@ class AdminNoticeFileView(RoleView):
     def index(self, notice_id: int):
         notice = self._notice(notice_id)
         return self.render_page(
-            "public/notice_files.html",
+            "admin/notice_files.html",
             f"附件：{notice.title}",
             notice=notice,
             form=NoticeFilesForm(),

@@ -23,12 +23,12 @@ REASON_TOO_LONG = f"撤销原因不能超过{REASON_MAX}字"
 
 
 def ban_ends(recorded_on: date, years: int = BAN_YEARS) -> date:
-    """The last day of the ban: the day before the same date ``years`` later (29 Feb → 28 Feb)."""
+    """The ban's last day: the same date ``years`` later, or that month's last day when it has
+    no such date (民法典 第二百零一、二百零二条: the first day is not counted)."""
     try:
-        anniversary = recorded_on.replace(year=recorded_on.year + years)
-    except ValueError:
-        anniversary = recorded_on.replace(year=recorded_on.year + years, day=28)
-    return date.fromordinal(anniversary.toordinal() - 1)
+        return recorded_on.replace(year=recorded_on.year + years)
+    except ValueError:  # 29 February
+        return recorded_on.replace(year=recorded_on.year + years, day=28)
 
 
 def check_revoke(actor: Actor, *, revoked: bool, reason: str) -> str:
@@ -45,13 +45,15 @@ def check_revoke(actor: Actor, *, revoked: bool, reason: str) -> str:
     return text
 
 
-def banned_message(ends_on: date) -> str:
+def banned_message(ends_on: date, subject: str = "您") -> str:
     return (
-        f"您因弄虚作假被撤销职称并记入职称评审诚信档案，{ends_on:%Y年%m月%d日}（含）前不得申报职称"
+        f"{subject}因弄虚作假被撤销职称并记入职称评审诚信档案，"
+        f"{ends_on:%Y年%m月%d日}（含）前不得申报职称"
     )
 
 
-def check_not_banned(ban_ends_on: date | None, today: date) -> None:
-    """Refuse 进入申报 and 提交审核 while an integrity record's ban runs (its last day included)."""
+def check_not_banned(ban_ends_on: date | None, today: date, subject: str = "您") -> None:
+    """Refuse while an integrity record's ban runs (its last day included): the person's own
+    进入申报 and 提交审核, and a dossier already on its way (受理, 发证; ``subject`` 申报人)."""
     if ban_ends_on is not None and today <= ban_ends_on:
-        raise RuleViolation(banned_message(ban_ends_on))
+        raise RuleViolation(banned_message(ban_ends_on, subject))

@@ -3,6 +3,8 @@
 Revision ID: 0012_tally_counts
 Revises: 0011_integrity
 """
+import re
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -21,6 +23,30 @@ def upgrade():
         batch_op.add_column(sa.Column('attending', sa.Integer(), nullable=True))
 
     # ### end Alembic commands ###
+    _backfill()
+
+
+def _backfill():
+    """Meetings closed before this revision: read 应到/实到 back from their stored tally text."""
+    routed = sa.table(
+        "meeting_application",
+        sa.column("id", sa.Integer),
+        sa.column("tally_text", sa.String),
+        sa.column("members", sa.Integer),
+        sa.column("attending", sa.Integer),
+    )
+    bind = op.get_bind()
+    rows = bind.execute(
+        sa.select(routed.c.id, routed.c.tally_text).where(routed.c.tally_text.is_not(None))
+    ).all()
+    for row_id, text in rows:
+        counts = re.match(r"应到(\d+)人，实到(\d+)人", text)
+        if counts:
+            bind.execute(
+                routed.update()
+                .where(routed.c.id == row_id)
+                .values(members=int(counts[1]), attending=int(counts[2]))
+            )
 
 
 def downgrade():

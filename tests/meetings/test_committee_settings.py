@@ -100,3 +100,31 @@ def test_a_holiday_is_recorded_with_the_box_unticked(session, admin):
     assert response.status_code == 302
     row = session.scalars(select(WorkdayOverride)).one()
     assert row.workday is False and row.note == "春节"
+
+
+@pytest.mark.parametrize("unit_type", ["BOGUS", "", None])
+def test_a_unit_with_a_bad_type_is_refused_in_chinese(session, world, admin, unit_type):
+    from sqlalchemy import func, select
+
+    from app.models import Unit
+
+    before = session.scalar(select(func.count()).select_from(Unit))
+    data = {"code": "999001", "name": "新单位", "region": "兰州市"}
+    if unit_type is not None:
+        data["type"] = unit_type
+    response = admin.post("/adminunitview/add", data=data)
+    assert response.status_code == 200
+    assert session.scalar(select(func.count()).select_from(Unit)) == before
+    if unit_type != "BOGUS":
+        assert "请选择单位类型" in response.get_data(as_text=True)
+
+
+def test_a_unit_is_still_added_by_its_type(session, world, admin):
+    from sqlalchemy import select
+
+    from app.models import Unit
+
+    data = {"code": "999002", "name": "新单位", "region": "兰州市", "type": "BASE"}
+    data["parent"] = str(world.org.dept.id)
+    assert admin.post("/adminunitview/add", data=data).status_code == 302
+    assert session.scalars(select(Unit).where(Unit.code == "999002")).one().type.name == "BASE"

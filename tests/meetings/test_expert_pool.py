@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.models import Account
 from app.services import meetings
 from app.workflow.states import Role
+from tests.conftest import FIXED_NOW
 from tests.factories import make_account
 from tests.helpers import login
 
@@ -181,3 +182,60 @@ def test_a_secretary_cannot_create_an_expert_for_another_committee(session, worl
             password=NEW_PASSWORD,
             committee=world.committee,
         )
+
+
+# --- a drawn expert stays as drawn until the meeting closes -----------------------------------
+
+SITTING = "该专家已被抽取参加尚未结束的评审会议"
+
+
+@pytest.mark.parametrize("start", [False, True])
+def test_a_sitting_expert_cannot_be_moved_disabled_or_reset(
+    session, world, as_person, meeting_of, start
+):
+    """Moving a dissenter into the applicant's unit would recuse them and flip the vote;
+    disabling one present would count as a vote not cast; a reset lets the secretary vote."""
+    meeting_of(size=3, start=start)  # experts 0, 1, 2 drawn
+    expert = world.experts[2]
+    before = (expert.unit_id, expert.active, expert.password)
+    client = as_person(world.secretary)
+    moved = {"name": expert.name, "unit_code": world.evaluating[0].unit.code}
+    for url, data in (
+        (f"/committee/experts/{expert.id}/edit", moved),
+        (f"/committee/experts/{expert.id}/active", {}),
+        (f"/committee/experts/{expert.id}/password", {"password": NEW_PASSWORD}),
+    ):
+        assert SITTING in text(client.post(url, data=data, follow_redirects=True)), url
+    session.refresh(expert)
+    assert (expert.unit_id, expert.active, expert.password) == before
+    # renaming changes nothing the vote depends on
+    client.post(f"/committee/experts/{expert.id}/edit", data={"name": "改名专家", "unit_code": ""})
+    session.refresh(expert)
+    assert expert.name == "改名专家"
+
+
+def test_after_the_meeting_closes_the_expert_can_be_changed(session, world, as_person, meeting_of):
+    meeting = meeting_of(size=3, start=True)
+    meetings.close_meeting(
+        session, world.actor(world.secretary), world.secretary, meeting.id, FIXED_NOW
+    )
+    session.commit()
+    expert = world.experts[2]
+    response = as_person(world.secretary).post(f"/committee/experts/{expert.id}/active")
+    assert response.status_code == 302
+    session.refresh(expert)
+    assert not expert.active
+
+
+def test_an_undrawn_expert_can_be_changed_while_others_sit(session, world, as_person, meeting_of):
+    meeting_of(size=3, start=True)
+    expert = world.experts[4]  # not drawn
+    data = {"name": expert.name, "unit_code": world.org.unit.code}
+    assert (
+        as_person(world.secretary)
+        .post(f"/committee/experts/{expert.id}/edit", data=data)
+        .status_code
+        == 302
+    )
+    session.refresh(expert)
+    assert expert.unit_id == world.org.unit.id

@@ -14,9 +14,9 @@ from app.services import integrity
 from app.services.applications import enter_application
 from app.services.scopes import actor_for
 from app.workflow.errors import InvalidState, NotAllowed, RuleViolation
-from app.workflow.states import Role
+from app.workflow.states import ApplicationStatus, Role
 from tests.conftest import FIXED_NOW
-from tests.factories import make_account
+from tests.factories import make_account, make_application
 from tests.helpers import in_own_session, run_together
 
 REASON = "经查，申报材料中的论文系伪造"
@@ -48,7 +48,7 @@ def test_revoking_marks_the_certificate_and_records_the_ban(session, admin, cert
     assert (
         record.id_number == certificate.id_number and record.holder_name == certificate.holder_name
     )
-    assert (record.recorded_on, record.ban_ends_on) == (TODAY, date(2029, 10, 14))
+    assert (record.recorded_on, record.ban_ends_on) == (TODAY, date(2029, 10, 15))
     event = session.scalars(
         select(AuditEvent).where(AuditEvent.event == "certificate_revoked")
     ).one()
@@ -100,14 +100,14 @@ def test_the_holder_may_not_enter_a_new_application_during_the_ban(session, admi
 
     make_batch(session, FIXED_NOW, year=2027)
     session.commit()
-    with pytest.raises(RuleViolation, match=r"2029年10月14日（含）前不得申报职称"):
+    with pytest.raises(RuleViolation, match=r"2029年10月15日（含）前不得申报职称"):
         _enter(session, holder, FIXED_NOW)
     session.rollback()
     # the ban binds the ID number, not the account: another person still enters
     other = make_account(session, unit=holder.unit)
     session.commit()
     assert _enter(session, other, FIXED_NOW).id
-    assert integrity.ban_ends_on(session, holder.id_number, date(2029, 10, 15)) is None
+    assert integrity.ban_ends_on(session, holder.id_number, date(2029, 10, 16)) is None
 
 
 # --- pages ---------------------------------------------------------------------------------------
@@ -123,7 +123,7 @@ def test_the_admin_revokes_on_the_page(session, admin, as_person, certificate):
     assert response.status_code == 302
     page = client.get("/admin/integrity/").get_data(as_text=True)
     assert f"证书 {certificate.number} 已撤销，已记入诚信档案" in page
-    assert certificate.holder_name in page and "2029-10-14" in page
+    assert certificate.holder_name in page and "2029-10-15" in page
 
 
 @pytest.mark.parametrize(
@@ -230,3 +230,52 @@ def test_two_admins_revoking_at_once_record_one_ban(app, session, admin, certifi
     run_together(by(admin), by(other))
     assert sorted(outcomes) == ["ok", "该证书已撤销，不能重复撤销"], outcomes
     assert records(session) == 1
+
+
+def _ban(session, person):
+    session.add(
+        IntegrityRecord(
+            id_number=person.id_number,
+            holder_name=person.name,
+            reason=REASON,
+            recorded_on=TODAY,
+            ban_ends_on=date(2029, 10, 15),
+            recorded_by="省职改办",
+        )
+    )
+    session.commit()
+
+
+def test_a_banned_applicants_dossier_is_not_accepted(session, world):
+    from app.services import review
+
+    _ban(session, world.intake.applicant)
+    with pytest.raises(RuleViolation, match="申报人因弄虚作假被撤销职称"):
+        review.accept(session, world.actor(world.secretary), "秘书", world.intake.id, FIXED_NOW)
+    session.rollback()
+    session.refresh(world.intake)
+    assert world.intake.status == ApplicationStatus.UNDER_REVIEW
+
+
+def test_a_banned_applicant_gets_no_certificate(session, world):
+    from app.services import certificates
+
+    dossier = make_application(
+        session, unit=world.org.unit, committee=world.committee, status=ApplicationStatus.PUBLICITY
+    )
+    actor = world.actor(world.secretary)
+    certificates.record_publicity(
+        session,
+        actor,
+        world.secretary,
+        application_ids=[dossier.id],
+        starts_on=date(2026, 9, 30),
+        ends_on=date(2026, 10, 12),
+        place="评委会网站",
+    )
+    session.commit()
+    _ban(session, dossier.applicant)
+    with pytest.raises(RuleViolation, match="申报人因弄虚作假被撤销职称"):
+        certificates.issue(session, actor, world.secretary, dossier.id, FIXED_NOW)
+    session.rollback()
+    assert certificates.certificate_of(session, dossier.id) is None

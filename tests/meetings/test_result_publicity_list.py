@@ -78,3 +78,12 @@ def test_visitors_are_sent_to_login(client, publicity):
     record, _ = publicity
     response = client.get(url(record.id))
     assert response.status_code == 302 and "/login/" in response.headers["Location"]
+
+
+def test_a_secretary_without_a_committee_gets_a_refusal_not_a_500(session, world, as_person):
+    lost = make_account(session, Role.COMMITTEE_SECRETARY, unit=world.org.unit)
+    lost.committee_id = None
+    session.commit()
+    client = as_person(lost)
+    for path in ("/committee/results/", url(1), "/committee/experts/"):
+        assert client.get(path).status_code == 403, path

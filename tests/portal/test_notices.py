@@ -305,3 +305,24 @@ def test_gc_keeps_notice_files_and_reports_lost_ones(session):
     report, missing = garbage_collect(session, store, dry_run=True, grace=timedelta(0))
     assert kept.sha256 not in report.removed
     assert ("通知附件", lost.id, lost.sha256) in missing
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [({"category": "BOGUS"}, None), ({"category": ""}, "请选择栏目")],
+)
+def test_a_bad_column_is_refused_not_a_500(session, client, changes, message):
+    as_admin(session, client)
+    data = _form(**changes)
+    html = text(client.post("/adminnoticeview/add", data=data))
+    assert count(session, Notice) == 0 and "alert-danger" in html
+    if message:
+        assert message in html
+    del data["category"]
+    assert "请选择栏目" in text(client.post("/adminnoticeview/add", data=data))
+
+
+def test_filters_on_the_list_are_not_a_500(session, client):
+    as_admin(session, client)
+    for query in ("_flt_0_category=FOO", "_flt_0_title=x", "_flt_0_is_published=abc"):
+        assert client.get(f"/adminnoticeview/list/?{query}").status_code in (200, 400), query

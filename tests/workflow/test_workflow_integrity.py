@@ -19,13 +19,13 @@ def actor(role: Role) -> Actor:
 @pytest.mark.parametrize(
     ("recorded", "last_day"),
     [
-        (date(2026, 12, 5), date(2029, 12, 4)),
-        (date(2027, 1, 1), date(2029, 12, 31)),
-        (date(2028, 2, 29), date(2031, 2, 27)),
-        (date(2028, 3, 1), date(2031, 2, 28)),
+        (date(2026, 12, 5), date(2029, 12, 5)),
+        (date(2027, 1, 1), date(2030, 1, 1)),
+        (date(2028, 2, 29), date(2031, 2, 28)),
+        (date(2028, 3, 1), date(2031, 3, 1)),
     ],
 )
-def test_the_ban_lasts_three_years_to_the_day(recorded, last_day):
+def test_the_ban_ends_on_the_same_date_three_years_later(recorded, last_day):
     assert integrity.ban_ends(recorded) == last_day
 
 
