@@ -11,12 +11,11 @@ from app.forms.committee import ExpertEditForm, ExpertForm
 from app.models import Account, Committee
 from app.services import accounts
 from app.services.pagination import paginate, parse_page
-from app.views.staff import ConfirmForm, PasswordForm
-from app.views.unit import AccountPage
+from app.views.unit import AccountPage, StaffAccountActions
 from app.workflow.states import Role
 
 
-class CommitteeExpertView(AccountPage):
+class CommitteeExpertView(StaffAccountActions, AccountPage):
     route_base = "/committee/experts"
     default_view = "index"
 
@@ -28,7 +27,7 @@ class CommitteeExpertView(AccountPage):
     def experts(self):
         return accounts.committee_experts(self.committee().id)
 
-    def expert(self, pk: int) -> Account:
+    def managed(self, pk: int) -> Account:
         account = db.session.scalars(self.experts().where(Account.id == pk)).first()
         if account is None or not accounts.can_manage(self.me(), account):
             abort(404)
@@ -67,7 +66,7 @@ class CommitteeExpertView(AccountPage):
     @expose("/<int:pk>/edit", methods=["GET", "POST"])
     @has_access
     def edit(self, pk: int):
-        account, form = self.expert(pk), ExpertEditForm()
+        account, form = self.managed(pk), ExpertEditForm()
         if request.method == "GET":
             form.name.data = account.name
             form.unit_code.data = account.unit.code if account.unit else ""
@@ -82,27 +81,6 @@ class CommitteeExpertView(AccountPage):
         return self.render_page(
             "committee/expert_form.html", "修改评审专家", form=form, account=account
         )
-
-    @expose("/<int:pk>/password", methods=["GET", "POST"])
-    @has_access
-    def password(self, pk: int):
-        account, form = self.expert(pk), PasswordForm()
-        if form.validate_on_submit() and self._run(
-            "密码已重置，下次登录须修改", accounts.set_staff_password, account, form.password.data
-        ):
-            return redirect(url_for(".index"))
-        return self.render_page("unit/staff_password.html", "重置密码", form=form, account=account)
-
-    @expose("/<int:pk>/active", methods=["POST"])
-    @has_access
-    def active(self, pk: int):
-        account = self.expert(pk)
-        if ConfirmForm().validate_on_submit():
-            enable = not account.active
-            self._run(
-                "账号已启用" if enable else "账号已停用", accounts.set_active, account, enable
-            )
-        return redirect(url_for(".index"))
 
 
 def register(appbuilder: AppBuilder) -> None:

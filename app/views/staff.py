@@ -26,7 +26,7 @@ from app.roles import STAFF_ROLES
 from app.services import accounts
 from app.services.accounts import AccountError
 from app.services.pagination import paginate, parse_page
-from app.views.unit import AccountPage
+from app.views.unit import AccountPage, ConfirmForm, PasswordForm, StaffAccountActions
 from app.workflow.states import Role
 
 CATEGORY = "系统管理"
@@ -45,14 +45,6 @@ class PlaceForm(FlaskForm):
     name = StringField("姓名", [DataRequired("请输入姓名"), Length(max=accounts.NAME_MAX)])
     unit_code = StringField("单位代码", [Optional(), Length(max=32)])
     committee = SelectField("评委会", validate_choice=False)
-
-
-class PasswordForm(FlaskForm):
-    password = PasswordField("新的初始密码", [DataRequired("请输入新的初始密码"), Length(max=128)])
-
-
-class ConfirmForm(FlaskForm):
-    """An empty form: a POST with its CSRF token."""
 
 
 def _committee_choices() -> list[tuple[str, str]]:
@@ -77,11 +69,11 @@ def _place(unit_code: str | None, committee_id: str | None) -> tuple[Unit | None
     return unit, committee
 
 
-class AdminStaffView(AccountPage):
+class AdminStaffView(StaffAccountActions, AccountPage):
     route_base = "/users"
     default_view = "index"
 
-    def account(self, pk: int) -> Account:
+    def managed(self, pk: int) -> Account:
         account = db.session.get(Account, pk)
         if account is None or not accounts.can_manage(self.me(), account):
             abort(404)
@@ -152,7 +144,7 @@ class AdminStaffView(AccountPage):
     @expose("/<int:pk>/edit", methods=["GET", "POST"])
     @has_access
     def edit(self, pk: int):
-        account = self.account(pk)
+        account = self.managed(pk)
         form = PlaceForm()
         form.committee.choices = _committee_choices()
         if request.method == "GET":
@@ -175,7 +167,7 @@ class AdminStaffView(AccountPage):
     @expose("/<int:pk>/password", methods=["GET", "POST"])
     @has_access
     def password(self, pk: int):
-        account = self.account(pk)
+        account = self.managed(pk)
         if account.id_number:
             form = ConfirmForm()
             if request.method == "POST" and form.validate_on_submit():
@@ -191,21 +183,10 @@ class AdminStaffView(AccountPage):
             return redirect(url_for(".index"))
         return self.render_page("unit/staff_password.html", "重置密码", form=form, account=account)
 
-    @expose("/<int:pk>/active", methods=["POST"])
-    @has_access
-    def active(self, pk: int):
-        account = self.account(pk)
-        if ConfirmForm().validate_on_submit():
-            enable = not account.active
-            self._run(
-                "账号已启用" if enable else "账号已停用", accounts.set_active, account, enable
-            )
-        return redirect(url_for(".index"))
-
     @expose("/<int:pk>/unlock", methods=["POST"])
     @has_access
     def unlock(self, pk: int):
-        account = self.account(pk)
+        account = self.managed(pk)
         if ConfirmForm().validate_on_submit():
             self._run("已解除锁定", accounts.unlock, account)
         return redirect(url_for(".index"))

@@ -56,6 +56,10 @@ class ConfirmForm(FlaskForm):
     """An empty form: a POST with its CSRF token."""
 
 
+class PasswordForm(FlaskForm):
+    password = PasswordField("新的初始密码", [DataRequired("请输入新的初始密码"), Length(max=128)])
+
+
 class ImportForm(FlaskForm):
     file = FileField("账号文件（.xlsx 或 .csv）", [FileRequired("请选择要导入的文件")])
 
@@ -81,6 +85,35 @@ class AccountPage(RoleView):
         db.session.commit()
         flash(success, "success")
         return True
+
+
+class StaffAccountActions:
+    """重置密码 and 停用/启用 of a staff account the page reaches through ``managed(pk)``
+    (404 outside the page's scope); mixed into AccountPage views."""
+
+    def managed(self, pk: int) -> Account:
+        raise NotImplementedError
+
+    @expose("/<int:pk>/password", methods=["GET", "POST"])
+    @has_access
+    def password(self, pk: int):
+        account, form = self.managed(pk), PasswordForm()
+        if form.validate_on_submit():
+            message = f"{account.name}的密码已重置，下次登录须修改"
+            if self._run(message, accounts.set_staff_password, account, form.password.data):
+                return redirect(url_for(".index"))
+        return self.render_page("unit/staff_password.html", "重置密码", form=form, account=account)
+
+    @expose("/<int:pk>/active", methods=["POST"])
+    @has_access
+    def active(self, pk: int):
+        account = self.managed(pk)
+        if ConfirmForm().validate_on_submit():
+            enable = not account.active
+            self._run(
+                "账号已启用" if enable else "账号已停用", accounts.set_active, account, enable
+            )
+        return redirect(url_for(".index"))
 
 
 class _UnitScoped(AccountPage):
@@ -239,10 +272,6 @@ class StaffForm(FlaskForm):
     password = PasswordField("初始密码", [DataRequired("请输入初始密码"), Length(max=128)])
 
 
-class PasswordForm(FlaskForm):
-    password = PasswordField("新的初始密码", [DataRequired("请输入新的初始密码"), Length(max=128)])
-
-
 _UNIT_STAFF_ROLES = (Role.UNIT_ADMIN, Role.UNIT_HANDLER, Role.UNIT_LEADER)
 
 
@@ -254,7 +283,7 @@ def unit_staff_role(value: str | None) -> Role:
     return role
 
 
-class UnitAccountStaffView(_UnitScoped):
+class UnitAccountStaffView(StaffAccountActions, _UnitScoped):
     """单位人员账号: the unit's 单位经办人 and 单位领导 (the admin sees the unit's admins too)."""
 
     route_base = "/unit/staff"
@@ -269,7 +298,7 @@ class UnitAccountStaffView(_UnitScoped):
             .order_by(Account.id)
         )
 
-    def staff(self, pk: int) -> Account:
+    def managed(self, pk: int) -> Account:
         """A unit staff account this admin may manage, or 404."""
         account = db.session.scalars(self.staff_query().where(Account.id == pk)).first()
         if account is None or not accounts.can_manage(self.me(), account):
@@ -310,7 +339,7 @@ class UnitAccountStaffView(_UnitScoped):
     @expose("/<int:pk>/edit", methods=["GET", "POST"])
     @has_access
     def edit(self, pk: int):
-        account = self.staff(pk)
+        account = self.managed(pk)
         form = NameForm(obj=None if request.method == "POST" else account)
         if form.validate_on_submit() and self._run(
             "姓名已修改", accounts.rename, account, form.name.data
@@ -319,27 +348,6 @@ class UnitAccountStaffView(_UnitScoped):
         return self.render_page(
             "unit/applicant_edit.html", "修改单位人员", form=form, account=account
         )
-
-    @expose("/<int:pk>/password", methods=["GET", "POST"])
-    @has_access
-    def password(self, pk: int):
-        account, form = self.staff(pk), PasswordForm()
-        if form.validate_on_submit():
-            message = f"{account.name}的密码已重置，下次登录须修改"
-            if self._run(message, accounts.set_staff_password, account, form.password.data):
-                return redirect(url_for(".index"))
-        return self.render_page("unit/staff_password.html", "重置密码", form=form, account=account)
-
-    @expose("/<int:pk>/active", methods=["POST"])
-    @has_access
-    def active(self, pk: int):
-        account = self.staff(pk)
-        if ConfirmForm().validate_on_submit():
-            enable = not account.active
-            self._run(
-                "账号已启用" if enable else "账号已停用", accounts.set_active, account, enable
-            )
-        return redirect(url_for(".index"))
 
 
 def register(appbuilder: AppBuilder) -> None:
