@@ -122,22 +122,34 @@ def as_person(new_client):
     return open_as
 
 
-@pytest.fixture
-def certificate(session, world):
-    """Issued after a result publicity from 2026-09-30 to 10-12 (five working days)."""
-    application = make_application(
-        session, unit=world.org.unit, committee=world.committee, status=ApplicationStatus.PUBLICITY
-    )
-    actor = world.actor(world.secretary)
-    certificates.record_publicity(
+def publicised(session, world, units=None):
+    """(record, dossiers): 公示中 dossiers of ``world.committee``, one per unit (default
+    org.unit), in a result publicity from 2026-09-30 to 10-12 (five working days)."""
+    dossiers = [
+        make_application(
+            session, unit=unit, committee=world.committee, status=ApplicationStatus.PUBLICITY
+        )
+        for unit in (units or [world.org.unit])
+    ]
+    record = certificates.record_publicity(
         session,
-        actor,
+        world.actor(world.secretary),
         world.secretary,
-        application_ids=[application.id],
+        application_ids=[d.id for d in dossiers],
         starts_on=date(2026, 9, 30),
         ends_on=date(2026, 10, 12),
         place="甘肃省人力资源和社会保障厅网站",
     )
-    issued = certificates.issue(session, actor, world.secretary, application.id, FIXED_NOW)
+    session.commit()
+    return record, dossiers
+
+
+@pytest.fixture
+def certificate(session, world):
+    """Issued once its result publicity has run."""
+    _, (application,) = publicised(session, world)
+    issued = certificates.issue(
+        session, world.actor(world.secretary), world.secretary, application.id, FIXED_NOW
+    )
     session.commit()
     return issued

@@ -16,8 +16,9 @@ from app.services.scopes import actor_for
 from app.workflow.errors import InvalidState, NotAllowed, RuleViolation
 from app.workflow.states import ApplicationStatus, Role
 from tests.conftest import FIXED_NOW
-from tests.factories import make_account, make_application
+from tests.factories import make_account
 from tests.helpers import in_own_session, run_together
+from tests.meetings.conftest import publicised
 
 REASON = "经查，申报材料中的论文系伪造"
 TODAY = date(2026, 10, 15)  # FIXED_NOW in Beijing
@@ -260,20 +261,8 @@ def test_a_banned_applicants_dossier_is_not_accepted(session, world):
 def test_a_banned_applicant_gets_no_certificate(session, world):
     from app.services import certificates
 
-    dossier = make_application(
-        session, unit=world.org.unit, committee=world.committee, status=ApplicationStatus.PUBLICITY
-    )
+    _, (dossier,) = publicised(session, world)
     actor = world.actor(world.secretary)
-    certificates.record_publicity(
-        session,
-        actor,
-        world.secretary,
-        application_ids=[dossier.id],
-        starts_on=date(2026, 9, 30),
-        ends_on=date(2026, 10, 12),
-        place="评委会网站",
-    )
-    session.commit()
     _ban(session, dossier.applicant)
     with pytest.raises(RuleViolation, match="申报人因弄虚作假被撤销职称"):
         certificates.issue(session, actor, world.secretary, dossier.id, FIXED_NOW)

@@ -2,39 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
 from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
 
-from app.services import certificates
 from app.views.downloads import XLSX_MIME
-from app.workflow.states import ApplicationStatus, Role
-from tests.factories import make_account, make_application
+from app.workflow.states import Role
+from tests.factories import make_account
+from tests.meetings.conftest import publicised
 
 TITLE = "2026年09月30日至2026年10月12日职称评审结果公示名单"
 
 
 @pytest.fixture
 def publicity(session, world):
-    dossiers = [
-        make_application(
-            session, unit=unit, committee=world.committee, status=ApplicationStatus.PUBLICITY
-        )
-        for unit in (world.org.unit, world.org.other_unit)
-    ]
-    record = certificates.record_publicity(
-        session,
-        world.actor(world.secretary),
-        world.secretary,
-        application_ids=[d.id for d in dossiers],
-        starts_on=date(2026, 9, 30),
-        ends_on=date(2026, 10, 12),
-        place="评委会网站",
-    )
-    session.commit()
-    return record, dossiers
+    return publicised(session, world, [world.org.unit, world.org.other_unit])
 
 
 def url(record_id) -> str:
