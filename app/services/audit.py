@@ -36,6 +36,10 @@ EVENT_LABELS = {
     "voting_started": "开始表决",
     "meeting_closed": "结束表决",
     "certificate_revoked": "撤销职称",
+    "notice_saved": "保存通知公告",
+    "notice_deleted": "删除通知公告",
+    "notice_files_added": "上传通知附件",
+    "notice_file_deleted": "删除通知附件",
 }
 
 _NAME_MAX = 128

@@ -9,7 +9,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.clock import to_naive_utc
-from app.models import Notice, NoticeColumn, NoticeFile
+from app.models import Account, Notice, NoticeColumn, NoticeFile
+from app.services import audit
 from app.services.attachments import PendingFile, validate_files
 from app.storage import FileStore
 from app.validators.files import FileRejected
@@ -79,8 +80,28 @@ def stamp_publication(notice: Notice, now: datetime) -> None:
         notice.published_at = to_naive_utc(now)
 
 
+def _label(notice: Notice) -> str:
+    return f"{notice.category.value}：{notice.title}"
+
+
+def saved(session: Session, by: Account, notice: Notice, now: datetime, *, created: bool) -> None:
+    """What the admin's form saves: the publication date, and the audit line."""
+    stamp_publication(notice, now)
+    state = "已发布" if notice.is_published else "未发布"
+    detail = f"{'新建' if created else '修改'}，{state}{'，置顶' if notice.pinned else ''}"
+    audit.record(session, "notice_saved", actor=by, target=_label(notice), detail=detail)
+
+
+def deleted(session: Session, by: Account, notice: Notice) -> None:
+    audit.record(session, "notice_deleted", actor=by, target=_label(notice))
+
+
 def add_files(
-    session: Session, store: FileStore, notice: Notice, files: Sequence[PendingFile]
+    session: Session,
+    store: FileStore,
+    notice: Notice,
+    files: Sequence[PendingFile],
+    by: Account | None = None,
 ) -> list[NoticeFile]:
     """Validate every file by content first (one refusal stores nothing), then store them all."""
     if not files:
@@ -110,6 +131,8 @@ def add_files(
         )
         session.add(row)
         rows.append(row)
+    names = "、".join(row.original_name for row in rows)
+    audit.record(session, "notice_files_added", actor=by, target=_label(notice), detail=names)
     session.flush()
     return rows
 
@@ -123,7 +146,11 @@ def notice_file(session: Session, notice: Notice, file_id: int) -> NoticeFile:
     return row
 
 
-def delete_file(session: Session, notice: Notice, file_id: int) -> None:
+def delete_file(session: Session, notice: Notice, file_id: int, by: Account | None = None) -> None:
     """Remove one file row (the bytes go with `flask storage gc` once nothing names them)."""
-    session.delete(notice_file(session, notice, file_id))
+    row = notice_file(session, notice, file_id)
+    audit.record(
+        session, "notice_file_deleted", actor=by, target=_label(notice), detail=row.original_name
+    )
+    session.delete(row)
     session.flush()

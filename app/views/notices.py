@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, redirect, request, url_for
 from flask_appbuilder import AppBuilder, expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_login import current_user
 from markupsafe import Markup
 from wtforms.validators import Length
 
@@ -51,10 +52,13 @@ class AdminNoticeView(ReferenceView):
     }
 
     def pre_add(self, item: Notice) -> None:
-        notices.stamp_publication(item, clock.now())
+        notices.saved(db.session, current_user, item, clock.now(), created=True)
 
     def pre_update(self, item: Notice) -> None:
-        notices.stamp_publication(item, clock.now())
+        notices.saved(db.session, current_user, item, clock.now(), created=False)
+
+    def pre_delete(self, item: Notice) -> None:
+        notices.deleted(db.session, current_user, item)
 
 
 class AdminNoticeFileView(RoleView):
@@ -91,7 +95,7 @@ class AdminNoticeFileView(RoleView):
             if upload and upload.filename
         ]
         commit_or_flash(
-            lambda: notices.add_files(db.session, get_store(), notice, pending),
+            lambda: notices.add_files(db.session, get_store(), notice, pending, current_user),
             f"已上传{len(pending)}个附件",
         )
         return self._back(notice_id)
@@ -104,7 +108,9 @@ class AdminNoticeFileView(RoleView):
         if not form.validate_on_submit():
             flash_errors(form)
             return self._back(notice_id)
-        commit_or_flash(lambda: notices.delete_file(db.session, notice, file_id), "附件已删除")
+        commit_or_flash(
+            lambda: notices.delete_file(db.session, notice, file_id, current_user), "附件已删除"
+        )
         return self._back(notice_id)
 
     @staticmethod

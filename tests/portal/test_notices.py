@@ -326,3 +326,25 @@ def test_filters_on_the_list_are_not_a_500(session, client):
     as_admin(session, client)
     for query in ("_flt_0_category=FOO", "_flt_0_title=x", "_flt_0_is_published=abc"):
         assert client.get(f"/adminnoticeview/list/?{query}").status_code in (200, 400), query
+
+
+def test_the_admins_changes_are_in_the_audit_log(session, client):
+    from app.models import AuditEvent
+
+    admin = as_admin(session, client)
+    client.post("/adminnoticeview/add", data=_form(is_published="y", pinned="y"))
+    row = session.scalars(select(Notice)).one()
+    client.post(f"/admin/notices/{row.id}/files", data={"files": [(io.BytesIO(pdf()), "办法.pdf")]})
+    stored = session.scalars(select(NoticeFile)).one()
+    client.post(f"/admin/notices/{row.id}/files/{stored.id}/delete")
+    client.post(f"/adminnoticeview/delete/{row.id}")
+    events = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+    trail = [(e.event, e.detail) for e in events if e.event.startswith("notice")]
+    assert trail == [
+        ("notice_saved", "新建，已发布，置顶"),
+        ("notice_files_added", "办法.pdf"),
+        ("notice_file_deleted", "办法.pdf"),
+        ("notice_deleted", ""),
+    ]
+    assert all(e.actor_id == admin.id for e in events if e.event.startswith("notice"))
+    assert count(session, Notice) == 0
