@@ -128,3 +128,9 @@ def test_a_unit_is_still_added_by_its_type(session, world, admin):
     data["parent"] = str(world.org.dept.id)
     assert admin.post("/adminunitview/add", data=data).status_code == 302
     assert session.scalars(select(Unit).where(Unit.code == "999002")).one().type.name == "BASE"
+
+
+@pytest.mark.parametrize(("value", "status"), [("y", 200), ("n", 400), ("", 400), ("是", 400)])
+def test_a_boolean_filter_takes_only_what_fab_understands(session, world, admin, value, status):
+    """FAB compares anything but "y" to the column as text: PostgreSQL refuses (a 500)."""
+    assert admin.get(f"/admincommitteeview/list/?_flt_0_is_open={value}").status_code == status
