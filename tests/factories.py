@@ -183,3 +183,17 @@ def make_application(
     session.add(application)
     session.flush()
     return application
+
+
+def make_people(session, now: datetime) -> dict[Role, Account]:
+    """One committed account of every role: an open batch and a committee; department staff
+    in org.dept, everyone else in org.unit (or tied to the committee)."""
+    org = make_org(session)
+    make_batch(session, now)
+    committee = make_committee(session)
+    people = {}
+    for role in Role:
+        unit = org.dept if role in (Role.DEPT_HANDLER, Role.DEPT_LEADER) else org.unit
+        people[role] = make_account(session, role, unit=unit, committee=committee)
+    session.commit()
+    return people

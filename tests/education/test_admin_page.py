@@ -10,7 +10,10 @@ from app.extensions import db
 from app.workflow.states import Role
 from tests.conftest import FIXED_NOW
 from tests.education.support import csv_file, person, record_count, records, xlsx_file
-from tests.factories import PASSWORD, make_account, make_batch, make_committee, make_org
+from tests.factories import (
+    PASSWORD,
+    make_people,
+)
 from tests.helpers import counting_queries, login
 
 URL = "/admin/continuing-education/"
@@ -18,15 +21,7 @@ URL = "/admin/continuing-education/"
 
 @pytest.fixture
 def people(session):
-    org = make_org(session)
-    make_batch(session, FIXED_NOW)
-    committee = make_committee(session)
-    accounts = {}
-    for role in Role:
-        unit = org.dept if role in (Role.DEPT_HANDLER, Role.DEPT_LEADER) else org.unit
-        accounts[role] = make_account(session, role, unit=unit, committee=committee)
-    session.commit()
-    return accounts
+    return make_people(session, FIXED_NOW)
 
 
 @pytest.fixture

@@ -6,7 +6,10 @@ import pytest
 
 from app.workflow.states import Role
 from tests.conftest import FIXED_NOW
-from tests.factories import PASSWORD, make_account, make_batch, make_committee, make_org
+from tests.factories import (
+    PASSWORD,
+    make_people,
+)
 from tests.helpers import login, menu_items
 
 PAGES = {
@@ -15,10 +18,15 @@ PAGES = {
     "/review/": {Role.UNIT_HANDLER, Role.UNIT_LEADER, Role.DEPT_HANDLER, Role.DEPT_LEADER},
     "/committee/dossiers/": {Role.COMMITTEE_SECRETARY},
     "/committee/exports/": {Role.COMMITTEE_SECRETARY},
+    "/committee/experts/": {Role.COMMITTEE_SECRETARY},
+    "/committee/results/": {Role.COMMITTEE_SECRETARY},
+    "/committee/meetings/": {Role.COMMITTEE_SECRETARY},
     "/expert/": {Role.EXPERT},
     "/admin/": {Role.PROVINCE_ADMIN},
     "/admin/continuing-education/": {Role.PROVINCE_ADMIN},
     "/admin/statistics/": {Role.PROVINCE_ADMIN},
+    "/admin/integrity/": {Role.PROVINCE_ADMIN},
+    "/adminnoticeview/list/": {Role.PROVINCE_ADMIN},
     "/adminunitview/list/": {Role.PROVINCE_ADMIN},
     "/adminbatchview/list/": {Role.PROVINCE_ADMIN},
     "/users/list/": {Role.PROVINCE_ADMIN},
@@ -27,15 +35,7 @@ PAGES = {
 
 @pytest.fixture
 def people(session):
-    org = make_org(session)
-    make_batch(session, FIXED_NOW)
-    committee = make_committee(session)
-    accounts = {}
-    for role in Role:
-        unit = org.dept if role in (Role.DEPT_HANDLER, Role.DEPT_LEADER) else org.unit
-        accounts[role] = make_account(session, role, unit=unit, committee=committee)
-    session.commit()
-    return accounts
+    return make_people(session, FIXED_NOW)
 
 
 @pytest.mark.parametrize("path", PAGES)
