@@ -59,3 +59,21 @@ class PublicityForm(FlaskForm):
     )
     objections = TextAreaField("收到的异议", validators=[Length(max=2000)])
     handling = TextAreaField("异议处理情况", validators=[Length(max=2000)])
+
+    @classmethod
+    def of(cls, waiting) -> PublicityForm:
+        """The form offering ``waiting`` dossiers, each by the applicant's name."""
+        form = cls()
+        form.applications.choices = options((a.id, a.applicant.name) for a in waiting)
+        return form
+
+    def record(self) -> dict:
+        """What the publicity services take from the form."""
+        return {
+            "application_ids": self.applications.data,
+            "starts_on": self.starts_on.data,
+            "ends_on": self.ends_on.data,
+            "place": self.place.data,
+            "objections": self.objections.data or "",
+            "handling": self.handling.data or "",
+        }

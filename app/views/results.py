@@ -9,7 +9,6 @@ from flask_login import current_user
 from app.clock import now
 from app.documents.certificate import build_certificate, text_of
 from app.extensions import db
-from app.forms import options
 from app.forms.committee import IssueForm
 from app.forms.review import PublicityForm
 from app.models import Certificate
@@ -46,8 +45,7 @@ class CommitteeResultView(RoleView):
     def index(self):
         actor = self.actor()
         waiting = db.session.scalars(certificates.in_publicity(actor)).all()
-        form = PublicityForm()
-        form.applications.choices = options((a.id, a.applicant.name) for a in waiting)
+        form = PublicityForm.of(waiting)
         if form.validate_on_submit():
             if self._record(actor, form):
                 return redirect(url_for("CommitteeResultView.index"))
@@ -70,17 +68,7 @@ class CommitteeResultView(RoleView):
 
     def _record(self, actor, form):
         return commit_or_flash(
-            lambda: certificates.record_publicity(
-                db.session,
-                actor,
-                current_user,
-                application_ids=form.applications.data,
-                starts_on=form.starts_on.data,
-                ends_on=form.ends_on.data,
-                place=form.place.data,
-                objections=form.objections.data or "",
-                handling=form.handling.data or "",
-            ),
+            lambda: certificates.record_publicity(db.session, actor, current_user, **form.record()),
             "评审结果公示已登记",
         )
 

@@ -10,7 +10,6 @@ from sqlalchemy.orm import selectinload
 
 from app.clock import now
 from app.extensions import db
-from app.forms import options
 from app.forms.review import PublicityForm, ReturnForm
 from app.models import Qualification, Series
 from app.models.review import UnitPublicity
@@ -174,8 +173,7 @@ class ReviewPublicityView(RoleView):
         if actor.role != Role.UNIT_LEADER:
             abort(403)
         waiting = db.session.scalars(review_queue(actor)).all()
-        form = PublicityForm()
-        form.applications.choices = options((a.id, a.applicant.name) for a in waiting)
+        form = PublicityForm.of(waiting)
         if form.validate_on_submit():
             if self._record(actor, form):
                 return redirect(url_for("ReviewPublicityView.index"))
@@ -191,25 +189,12 @@ class ReviewPublicityView(RoleView):
         )
 
     def _record(self, actor, form) -> bool:
-        try:
-            review.record_publicity(
-                db.session,
-                actor,
-                application_ids=form.applications.data,
-                starts_on=form.starts_on.data,
-                ends_on=form.ends_on.data,
-                place=form.place.data,
-                objections=form.objections.data or "",
-                handling=form.handling.data or "",
-                now=now(),
-            )
-        except (WorkflowError, DossierNotFound) as exc:
-            db.session.rollback()
-            flash(getattr(exc, "message", "所选申报不在您的审查范围内"), "danger")
-            return False
-        db.session.commit()
-        flash("单位公示已登记", "success")
-        return True
+        recorded = commit_or_flash(
+            lambda: review.record_publicity(db.session, actor, **form.record(), now=now()),
+            "单位公示已登记",
+            missing=(DossierNotFound,),
+        )
+        return recorded is not None
 
     @expose("/<int:publicity_id>/list.xlsx")
     @has_access
