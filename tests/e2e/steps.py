@@ -13,6 +13,32 @@ def choose(page: Page, label: str, option: str) -> None:
     page.get_by_label(label, exact=True).select_option(label=option)
 
 
+def write_files(tmp_path, contents: dict[str, bytes]) -> dict[str, str]:
+    """Each file written under ``tmp_path``; its path by name, for 选择文件."""
+    paths = {}
+    for name, content in contents.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        paths[name] = str(path)
+    return paths
+
+
+def fill_personal_info(page: Page) -> None:
+    """4.1 基本信息 → 个人信息, 保存."""
+    page.get_by_label("民族").select_option("汉族")
+    page.get_by_label("政治面貌").select_option("中共党员")
+    page.get_by_label("手机").fill("13893100001")
+    page.get_by_label("电子邮箱").fill("zhang@example.cn")
+    page.get_by_label("参加工作时间").fill("2008-07-01")
+    page.get_by_label("现从事专业").fill("结构设计")
+    page.get_by_label("现专业技术资格").fill("工程师")
+    page.get_by_label("取得时间").fill("2015-12-20")
+    page.get_by_label("现聘专业技术职务").fill("工程师")
+    page.get_by_label("聘任时间").fill("2016-01-01")
+    page.locator("#personal-form").get_by_role("button", name="保存").click()
+    expect(page.get_by_text("个人信息已保存")).to_be_visible()
+
+
 def on_page(page: Page, title: str) -> None:
     """The page titled ``title`` is shown and its scripts have run: a click's navigation only
     waits for the new document to start, and a page script (the 小结 counter, the confirm

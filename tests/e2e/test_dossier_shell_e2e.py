@@ -11,7 +11,14 @@ from playwright.sync_api import Page, expect
 from app.validators.dossier import count_summary_chars
 from tests.dossier.shell_helpers import make_world, photo_jpeg
 from tests.e2e.conftest import login_in_browser
-from tests.e2e.steps import choose, enter_base_info, flag, on_page, upload_photo
+from tests.e2e.steps import (
+    choose,
+    enter_base_info,
+    fill_personal_info,
+    flag,
+    on_page,
+    upload_photo,
+)
 from tests.factories import PASSWORD
 from tests.files.file_corpus import pdf
 
@@ -42,18 +49,7 @@ def test_enter_fill_basic_info_and_summary(session, browser_page: Page, tmp_path
     page.get_by_role("link", name="1 基本信息").click()
     expect(page.locator("h2.page-title")).to_have_text("基本信息")
     expect(page.locator("#person-gender")).to_have_text("男")
-    page.get_by_label("民族").select_option("汉族")
-    page.get_by_label("政治面貌").select_option("中共党员")
-    page.get_by_label("手机").fill("13893100001")
-    page.get_by_label("电子邮箱").fill("zhang@example.cn")
-    page.get_by_label("参加工作时间").fill("2008-07-01")
-    page.get_by_label("现从事专业").fill("结构设计")
-    page.get_by_label("现专业技术资格").fill("工程师")
-    page.get_by_label("取得时间").fill("2015-12-20")
-    page.get_by_label("现聘专业技术职务").fill("工程师")
-    page.get_by_label("聘任时间").fill("2016-01-01")
-    page.locator("#personal-form").get_by_role("button", name="保存").click()
-    expect(page.get_by_text("个人信息已保存")).to_be_visible()
+    fill_personal_info(page)
 
     # 上传证件照: the dialog shows the chosen photo, 确定 uploads it
     photo = tmp_path / "证件照.jpg"

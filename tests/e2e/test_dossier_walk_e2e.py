@@ -27,10 +27,12 @@ from tests.e2e.steps import (
     add_education,
     add_representative_paper,
     enter_base_info,
+    fill_personal_info,
     flag,
     on_page,
     upload,
     upload_photo,
+    write_files,
 )
 from tests.factories import PASSWORD
 from tests.items.support import files_of, jpeg, pdf
@@ -56,12 +58,7 @@ def _files(tmp_path) -> dict[str, str]:
         "目录页.jpg": jpeg(color=(120, 120, 10)),
         "正文.pdf": pdf(3),
     }
-    paths = {}
-    for name, content in contents.items():
-        path = tmp_path / name
-        path.write_bytes(content)
-        paths[name] = str(path)
-    return paths
+    return write_files(tmp_path, contents)
 
 
 def _complete_step(page: Page, number: int) -> None:
@@ -87,18 +84,7 @@ def _basic_info(page: Page, files: dict[str, str]) -> None:
     """§4.1: 个人信息 保存, 上传证件照 (preview, 确定), 考核情况 with its proof, 保存."""
     _open_step(page, "1 基本信息")
     expect(page.locator("h2.page-title")).to_have_text("基本信息")
-    page.get_by_label("民族").select_option("汉族")
-    page.get_by_label("政治面貌").select_option("中共党员")
-    page.get_by_label("手机").fill("13893100001")
-    page.get_by_label("电子邮箱").fill("zhang@example.cn")
-    page.get_by_label("参加工作时间").fill("2008-07-01")
-    page.get_by_label("现从事专业").fill("结构设计")
-    page.get_by_label("现专业技术资格").fill("工程师")
-    page.get_by_label("取得时间").fill("2015-12-20")
-    page.get_by_label("现聘专业技术职务").fill("工程师")
-    page.get_by_label("聘任时间").fill("2016-01-01")
-    page.locator("#personal-form").get_by_role("button", name="保存").click()
-    expect(page.get_by_text("个人信息已保存")).to_be_visible()
+    fill_personal_info(page)
 
     upload_photo(page, files["证件照.jpg"])
 

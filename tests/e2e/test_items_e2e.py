@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from app.models import DossierItem, ItemKind, Section
 from tests.conftest import FIXED_NOW
 from tests.e2e.conftest import login_in_browser
-from tests.e2e.steps import add_education, add_representative_paper
+from tests.e2e.steps import add_education, add_representative_paper, write_files
 from tests.factories import (
     PASSWORD,
     make_account,
@@ -43,12 +43,7 @@ def _scans(tmp_path):
         "目录页.jpg": jpeg(color=(120, 120, 10)),
         "正文.pdf": pdf(3),
     }
-    paths = {}
-    for name, content in files.items():
-        path = tmp_path / name
-        path.write_bytes(content)
-        paths[name] = str(path)
-    return paths
+    return write_files(tmp_path, files)
 
 
 def test_fill_education_and_achievements_with_files(session, browser_page, applicant, tmp_path):
