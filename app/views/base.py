@@ -10,6 +10,7 @@ from flask_appbuilder import BaseView
 from flask_login import current_user
 
 from app.extensions import db
+from app.models import Committee
 from app.services.scopes import actor_for
 from app.workflow.actors import Actor
 from app.workflow.errors import WorkflowError
@@ -23,6 +24,14 @@ class RoleView(BaseView):
         if actor is None:
             abort(403)
         return actor
+
+    def own_committee(self, *, required: bool = False) -> Committee | None:
+        """The committee of the signed-in secretary or expert (403 if ``required`` and none)."""
+        committee_id = self.actor().committee_id
+        committee = db.session.get(Committee, committee_id) if committee_id else None
+        if committee is None and required:
+            abort(403)
+        return committee
 
     def render_page(self, template: str, title: str, **context):
         return self.render_template(template, title=title, **context)

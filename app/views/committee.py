@@ -10,7 +10,6 @@ from app.clock import now
 from app.extensions import db
 from app.forms.committee import AddDossiersForm, AttendanceForm, MeetingForm, RefuseForm
 from app.forms.review import ReturnForm
-from app.models import Committee
 from app.services import dossier_view, meetings, review
 from app.services.dossier import DossierNotFound, application_in_scope
 from app.services.pagination import paginate, parse_page
@@ -29,7 +28,7 @@ class CommitteeDossierView(DossierActionMixin, RoleView):
     @has_access
     def index(self):
         actor = self.actor()
-        committee = db.session.get(Committee, actor.committee_id) if actor.committee_id else None
+        committee = self.own_committee()
         waiting = request.args.get("tab", "waiting") != "all"
         stmt = review.filtered_queue(actor, review.ReviewFilter(waiting_only=waiting))
         page = paginate(db.session, stmt, parse_page(request.args.get("page")))

@@ -8,7 +8,6 @@ from flask_appbuilder import AppBuilder, expose, has_access
 from app.clock import now
 from app.extensions import db
 from app.forms.committee import VoteForm
-from app.models import Committee
 from app.services import dossier_view, meetings
 from app.services.pagination import paginate, parse_page
 from app.views.base import RoleView, commit_or_flash, flash_errors
@@ -23,7 +22,7 @@ class ExpertHomeView(RoleView):
     @has_access
     def index(self):
         actor = self.actor()
-        committee = db.session.get(Committee, actor.committee_id) if actor.committee_id else None
+        committee = self.own_committee()
         page = paginate(
             db.session, meetings.expert_meetings(actor), parse_page(request.args.get("page"))
         )

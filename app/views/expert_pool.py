@@ -20,9 +20,7 @@ class CommitteeExpertView(StaffAccountActions, AccountPage):
     default_view = "index"
 
     def committee(self) -> Committee:
-        committee_id = self.actor().committee_id
-        committee = db.session.get(Committee, committee_id) if committee_id else None
-        return committee or abort(403)
+        return self.own_committee(required=True)
 
     def experts(self):
         return accounts.committee_experts(self.committee().id)
