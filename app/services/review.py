@@ -306,6 +306,16 @@ def publicity_list_load(model) -> tuple:
     )
 
 
+def publicity_records(actor: Actor) -> Select:
+    """The unit's publicity records, newest first."""
+    return (
+        select(UnitPublicity)
+        .where(UnitPublicity.unit_id == actor.unit_id)
+        .options(selectinload(UnitPublicity.applications))
+        .order_by(UnitPublicity.id.desc())
+    )
+
+
 def unit_publicity_list(session: Session, actor: Actor, publicity_id: int) -> UnitPublicity | None:
     """One of the actor's unit's publicity records, ready for ``publicity_rows``."""
     return session.scalars(

@@ -6,13 +6,11 @@ from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import AppBuilder, expose, has_access
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from app.clock import now
 from app.extensions import db
 from app.forms.review import PublicityForm, ReturnForm
 from app.models import Qualification, Series
-from app.models.review import UnitPublicity
 from app.services import dossier_view, review
 from app.services.applications import current_batch
 from app.services.dossier import DossierNotFound, application_in_scope
@@ -183,7 +181,7 @@ class ReviewPublicityView(RoleView):
             "review/publicity.html",
             "单位公示",
             form=form,
-            records=self._records(actor),
+            records=db.session.scalars(review.publicity_records(actor).limit(50)).all(),
             unpublished=review.unpublished_years_ahead(db.session, now()),
             waiting=waiting,
         )
@@ -203,14 +201,6 @@ class ReviewPublicityView(RoleView):
         if publicity is None:
             abort(404)
         return publicity_list(publicity, "职称申报")
-
-    def _records(self, actor):
-        stmt = (
-            select(UnitPublicity)
-            .where(UnitPublicity.unit_id == actor.unit_id)
-            .options(selectinload(UnitPublicity.applications))
-        )
-        return db.session.scalars(stmt.order_by(UnitPublicity.id.desc()).limit(50)).all()
 
 
 class ReviewProgressView(RoleView):
