@@ -3,7 +3,7 @@ password, disable. Only experts of the secretary's committee are reachable; othe
 
 from __future__ import annotations
 
-from flask import abort, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask_appbuilder import AppBuilder, expose, has_access
 
 from app.extensions import db
@@ -22,19 +22,13 @@ class CommitteeExpertView(StaffAccountActions, AccountPage):
     def committee(self) -> Committee:
         return self.own_committee(required=True)
 
-    def experts(self):
+    def listed(self):
         return accounts.committee_experts(self.committee().id)
-
-    def managed(self, pk: int) -> Account:
-        account = db.session.scalars(self.experts().where(Account.id == pk)).first()
-        if account is None or not accounts.can_manage(self.me(), account):
-            abort(404)
-        return account
 
     @expose("/")
     @has_access
     def index(self):
-        page = paginate(db.session, self.experts(), parse_page(request.args.get("page")))
+        page = paginate(db.session, self.listed(), parse_page(request.args.get("page")))
         return self.render_page(
             "committee/experts.html", "专家库", page=page, committee=self.committee()
         )

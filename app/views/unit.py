@@ -91,8 +91,16 @@ class StaffAccountActions:
     """重置密码 and 停用/启用 of a staff account the page reaches through ``managed(pk)``
     (404 outside the page's scope); mixed into AccountPage views."""
 
-    def managed(self, pk: int) -> Account:
+    def listed(self):
+        """The accounts the page lists (a Select)."""
         raise NotImplementedError
+
+    def managed(self, pk: int) -> Account:
+        """One of the listed accounts that the signed-in person may manage, or 404."""
+        account = db.session.scalars(self.listed().where(Account.id == pk)).first()
+        if account is None or not accounts.can_manage(self.me(), account):
+            abort(404)
+        return account
 
     @expose("/<int:pk>/password", methods=["GET", "POST"])
     @has_access
@@ -289,7 +297,7 @@ class UnitAccountStaffView(StaffAccountActions, _UnitScoped):
     route_base = "/unit/staff"
     default_view = "index"
 
-    def staff_query(self):
+    def listed(self):
         names = [role.value for role in _UNIT_STAFF_ROLES]
         return (
             select(Account)
@@ -298,17 +306,10 @@ class UnitAccountStaffView(StaffAccountActions, _UnitScoped):
             .order_by(Account.id)
         )
 
-    def managed(self, pk: int) -> Account:
-        """A unit staff account this admin may manage, or 404."""
-        account = db.session.scalars(self.staff_query().where(Account.id == pk)).first()
-        if account is None or not accounts.can_manage(self.me(), account):
-            abort(404)
-        return account
-
     @expose("/")
     @has_access
     def index(self):
-        page = paginate(db.session, self.staff_query(), parse_page(request.args.get("page")))
+        page = paginate(db.session, self.listed(), parse_page(request.args.get("page")))
         me = self.me()
         manageable = {a.id for a in page.items if accounts.can_manage(me, a)}
         return self.render_page("unit/staff.html", "单位人员账号", page=page, manageable=manageable)
