@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 import pytest
 from werkzeug.serving import make_server
 
 from tests.conftest import CHROMIUM
+from tests.factories import PASSWORD
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -58,10 +63,15 @@ def _browser():
         browser.close()
 
 
+def _new_context(browser, base_url: str):
+    context = browser.new_context(locale="zh-CN", base_url=base_url)
+    context.set_default_timeout(20_000)
+    return context
+
+
 @pytest.fixture
 def browser_page(_browser, live_server):
-    context = _browser.new_context(locale="zh-CN", base_url=live_server)
-    context.set_default_timeout(20_000)
+    context = _new_context(_browser, live_server)
     page = context.new_page()
     yield page
     context.close()
@@ -82,3 +92,33 @@ def login_in_browser(page, username: str, password: str, *, expect_success: bool
         page.wait_for_url(lambda url: "/login" not in url)
     else:
         page.wait_for_load_state()
+
+
+@pytest.fixture
+def asked() -> list[str]:
+    """The confirm() questions the pages asked, in order (each one accepted)."""
+    return []
+
+
+@pytest.fixture
+def sign_in_as(_browser, live_server, asked):
+    """Each person in a browser of their own (a fresh context), signed in through the login
+    page; switching people by /logout/ in one context races the previous page's requests.
+    Every confirm() is answered 确定 and its question recorded in ``asked``."""
+    contexts = []
+
+    def answer(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    def open_as(account) -> Page:
+        context = _new_context(_browser, live_server)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("dialog", answer)
+        login_in_browser(page, account.username, PASSWORD)
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()

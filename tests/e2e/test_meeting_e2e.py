@@ -11,9 +11,7 @@ from playwright.sync_api import Page, expect
 
 from app.workflow.states import ApplicationStatus, ReviewStage, Role
 from tests.conftest import FIXED_NOW
-from tests.e2e.conftest import login_in_browser
 from tests.factories import (
-    PASSWORD,
     make_account,
     make_application,
     make_batch,
@@ -30,37 +28,6 @@ EXPERTS = ("赵评审", "钱评审", "孙评审")
 START_QUESTION = "开始表决后不能再调整参评申报和专家，确定按勾选的出席名单开始表决吗？"
 VOTE_QUESTION = "投票提交后不能修改，确定提交吗？"
 CLOSE_QUESTION = "结束表决后将按表决规则生成结果，未投票的出席专家按未同意计，确定结束表决吗？"
-
-
-@pytest.fixture
-def asked() -> list[str]:
-    """The confirm() questions the pages asked, in order (each one accepted)."""
-    return []
-
-
-@pytest.fixture
-def sign_in_as(_browser, live_server, asked):
-    """Each person in a browser of their own (a fresh context), signed in through the login
-    page; switching people by /logout/ in one context races the previous page's requests.
-    Every confirm() is answered 确定 and its question recorded in ``asked``."""
-    contexts = []
-
-    def answer(dialog) -> None:
-        asked.append(dialog.message)
-        dialog.accept()
-
-    def open_as(account) -> Page:
-        context = _browser.new_context(locale="zh-CN", base_url=live_server)
-        context.set_default_timeout(20_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("dialog", answer)
-        login_in_browser(page, account.username, PASSWORD)
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def _settled(page: Page) -> None:

@@ -15,8 +15,7 @@ from app.models import Application, DossierItem, ItemKind
 from app.services import submission
 from app.workflow.states import ApplicationStatus, ReviewStage, Role
 from tests.conftest import FIXED_NOW
-from tests.e2e.conftest import login_in_browser
-from tests.factories import PASSWORD, make_account
+from tests.factories import make_account
 from tests.submission.support import add_papers, complete_dossier, make_world, submit_now
 
 pytestmark = pytest.mark.browser
@@ -25,25 +24,6 @@ NAME = "李卫东"
 REASON = "论文0的刊物信息有误，请核对后修改论文题目"
 OLD_TITLE = "论文0"
 NEW_TITLE = "高层建筑结构抗震设计研究（修订）"
-
-
-@pytest.fixture
-def sign_in_as(_browser, live_server):
-    """Each person in a browser of their own (a fresh context), signed in through the login
-    page; switching people by /logout/ in one context races the previous page's requests."""
-    contexts = []
-
-    def open_as(account) -> Page:
-        context = _browser.new_context(locale="zh-CN", base_url=live_server)
-        context.set_default_timeout(20_000)
-        contexts.append(context)
-        page = context.new_page()
-        login_in_browser(page, account.username, PASSWORD)
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def _settled(page: Page) -> None:
